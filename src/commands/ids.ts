@@ -1,0 +1,14 @@
+/** Every command id the extension registers; package.json contributes the same set (a test checks). */
+export const Commands = {
+  startBuild: 'codemagic.startBuild',
+  setToken: 'codemagic.setToken',
+  clearToken: 'codemagic.clearToken',
+  revealBuild: 'codemagic.revealBuild',
+  openInCodemagic: 'codemagic.openInCodemagic',
+} as const;
+
+export const ContextKeys = {
+  signedIn: 'codemagic.signedIn',
+} as const;
+
+export const BUILDS_VIEW = 'codemagic.builds';

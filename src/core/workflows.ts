@@ -1,0 +1,105 @@
+import { isMap, isScalar, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
+
+/** A workflow as codemagic.yaml declares it, with anchors and merge keys resolved. */
+export interface YamlWorkflow {
+  id: string;
+  name: string;
+  /** 1-based line of the workflow's key, for CodeLens. */
+  line: number;
+  instanceType?: string;
+  labels?: string[];
+  groups?: string[];
+  /** environment.{xcode, flutter, ...} as strings. */
+  software?: Record<string, string>;
+}
+
+export interface WorkflowsResult {
+  workflows: YamlWorkflow[];
+  /** Set when the file could not be read as YAML or has no usable `workflows:` map. */
+  error?: { message: string; line?: number };
+}
+
+export const CODEMAGIC_YAML_NAMES = ['codemagic.yaml', 'codemagic.yml'] as const;
+
+/** Bigger files are refused before parsing: a real codemagic.yaml is a few KB. */
+export const MAX_YAML_BYTES = 1024 * 1024;
+
+function asString(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+function stringList(v: unknown): string[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const out = v.map(asString).filter((s): s is string => !!s);
+  return out.length ? out : undefined;
+}
+
+const SOFTWARE_KEYS = ['xcode', 'flutter', 'cocoapods', 'node', 'npm', 'ndk', 'java', 'ruby'];
+
+/**
+ * Reads the workflows of a codemagic.yaml with a real YAML parser. Aliases are expanded with the
+ * parser's own bound (maxAliasCount), so an alias bomb is an error, not a hang.
+ */
+export function readWorkflows(text: string): WorkflowsResult {
+  if (text.length > MAX_YAML_BYTES) {
+    return { workflows: [], error: { message: `the file is larger than ${MAX_YAML_BYTES / 1024} KB` } };
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, merge: true, uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length) {
+    const err = doc.errors[0];
+    const line = lineCounter.linePos(err.pos[0]).line;
+    return { workflows: [], error: { message: firstLine(err.message), line } };
+  }
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    return { workflows: [], error: { message: firstLine(e instanceof Error ? e.message : String(e)) } };
+  }
+  const root = js && typeof js === 'object' ? (js as Record<string, unknown>) : undefined;
+  const workflows = root?.workflows;
+  if (!workflows || typeof workflows !== 'object' || Array.isArray(workflows)) {
+    return { workflows: [], error: { message: 'it has no `workflows:` section' } };
+  }
+  const lines = workflowKeyLines(doc.contents, lineCounter);
+  const result: YamlWorkflow[] = [];
+  for (const [id, raw] of Object.entries(workflows as Record<string, unknown>)) {
+    const w = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+    const env = w.environment && typeof w.environment === 'object' ? (w.environment as Record<string, unknown>) : {};
+    const software: Record<string, string> = {};
+    for (const k of SOFTWARE_KEYS) {
+      const v = asString(env[k]);
+      if (v) software[k] = v;
+    }
+    result.push({
+      id,
+      name: asString(w.name) ?? id,
+      line: lines.get(id) ?? 1,
+      instanceType: asString(w.instance_type),
+      labels: stringList(w.labels),
+      groups: stringList(env.groups),
+      ...(Object.keys(software).length ? { software } : {}),
+    });
+  }
+  return { workflows: result };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].trim();
+}
+
+function workflowKeyLines(contents: unknown, lc: LineCounter): Map<string, number> {
+  const lines = new Map<string, number>();
+  if (!isMap(contents)) return lines;
+  const wf = (contents as YAMLMap).items.find((p) => isScalar(p.key) && (p.key as Scalar).value === 'workflows');
+  if (!wf || !isMap(wf.value)) return lines;
+  for (const pair of (wf.value as YAMLMap).items) {
+    if (isScalar(pair.key) && pair.key.range) {
+      lines.set(String((pair.key as Scalar).value), lc.linePos(pair.key.range[0]).line);
+    }
+  }
+  return lines;
+}

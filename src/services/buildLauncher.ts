@@ -1,0 +1,59 @@
+import * as vscode from 'vscode';
+import type { StartBuildRequest } from '../api/types';
+import { refLabel } from '../core/refs';
+import { buildPageUrl } from '../core/urls';
+import { showError } from '../views/errors';
+import type { Services } from './services';
+
+export interface LaunchMeta {
+  appName?: string;
+  workflowName?: string;
+  folder?: string;
+}
+
+/**
+ * Sends POST /builds once, behind a progress notification. On success the build is tracked and the
+ * user told; on failure they get a sentence with a next step. "Retry" is a new, explicit start.
+ * Resolves to the build ID, or undefined when no build was started.
+ */
+export async function launchBuild(s: Services, request: StartBuildRequest, meta: LaunchMeta): Promise<string | undefined> {
+  const what = `${meta.workflowName ?? request.workflowId} on ${refLabel(request)}`;
+  let buildId: string;
+  try {
+    buildId = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Starting Codemagic build: ${what}…` },
+      () => s.codemagic.client().startBuild(request),
+    );
+  } catch (e) {
+    const retry = await showError(s.log, e, `start the build (${what})`);
+    return retry ? launchBuild(s, request, meta) : undefined;
+  }
+  s.log.info(`Started build ${buildId}: app ${request.appId}, ${what}.`);
+  await s.store.add({
+    id: buildId,
+    appId: request.appId,
+    appName: meta.appName,
+    workflowId: request.workflowId,
+    workflowName: meta.workflowName,
+    branch: request.branch,
+    tag: request.tag,
+    status: 'queued',
+    trackedAt: new Date().toISOString(),
+    folder: meta.folder,
+    request: withoutVariableValues(request),
+  });
+  void vscode.window.showInformationMessage(`Build ${buildId} started: ${what}.`, 'Open in Codemagic').then((c) => {
+    if (c) void vscode.env.openExternal(vscode.Uri.parse(buildPageUrl(request.appId, buildId)));
+  });
+  return buildId;
+}
+
+/** Variable values can be secrets: the stored copy keeps only their names. */
+function withoutVariableValues(r: StartBuildRequest): StartBuildRequest {
+  const vars = r.environment?.variables;
+  if (!vars) return r;
+  return {
+    ...r,
+    environment: { ...r.environment, variables: Object.fromEntries(Object.keys(vars).map((k) => [k, ''])) },
+  };
+}

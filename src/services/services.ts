@@ -1,0 +1,14 @@
+import type * as vscode from 'vscode';
+import type { BuildStore } from '../core/buildStore';
+import type { CodemagicService } from './codemagic';
+import type { FolderMemoryStore } from './memory';
+import type { TokenStore } from './tokenStore';
+
+/** What commands and views are handed by the composition root. */
+export interface Services {
+  log: vscode.LogOutputChannel;
+  tokens: TokenStore;
+  codemagic: CodemagicService;
+  store: BuildStore;
+  memory: FolderMemoryStore;
+}

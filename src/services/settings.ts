@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+import { checkApiUrl } from '../core/urls';
+
+export const DEFAULT_API_URL = 'https://api.codemagic.io';
+export const DEFAULT_API_V3_URL = 'https://codemagic.io/api/v3';
+
+/**
+ * Typed, on-demand access to the extension's settings. The API URLs are application-scoped in
+ * package.json, and read here from the global (user) value only, so nothing a workspace carries can
+ * redirect the token to another host.
+ */
+export class Settings {
+  private section() {
+    return vscode.workspace.getConfiguration('codemagic');
+  }
+
+  private userValue<T>(key: string, fallback: T): T {
+    const inspected = this.section().inspect<T>(key);
+    return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
+  }
+
+  /** The validated API base URLs; throws with a readable message when a setting is unsafe. */
+  apiUrls(): { apiUrl: string; v3Url: string } {
+    return {
+      apiUrl: checkApiUrl('codemagic.apiUrl', this.userValue('apiUrl', DEFAULT_API_URL)),
+      v3Url: checkApiUrl('codemagic.apiV3Url', this.userValue('apiV3Url', DEFAULT_API_V3_URL)),
+    };
+  }
+
+  /** How many builds the Builds view keeps. */
+  historySize(): number {
+    const n = this.section().get<number>('historySize', 50);
+    return Number.isFinite(n) ? Math.min(500, Math.max(1, Math.floor(n))) : 50;
+  }
+
+  static affectsApi(e: vscode.ConfigurationChangeEvent): boolean {
+    return e.affectsConfiguration('codemagic.apiUrl') || e.affectsConfiguration('codemagic.apiV3Url');
+  }
+}

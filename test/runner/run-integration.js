@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Runs the compiled integration suite (out/test/integration/index.js) inside the real VS Code Node
+// extension host served by code-server, with the workbench open in headless Chromium.
+// Exit code: the suite's (0 pass, 1 fail); 1 on timeout, crash, or when no test ran.
+const path = require('path');
+const util = require('util');
+const fs = require('fs');
+const { startCodeServer, ROOT } = require('./code-server');
+const { startUiDriver } = require('./ui-driver');
+
+const NOISE =
+  /\[AgentHost|authentication provider 'github'|open-vsx\.org|AccountPolicyGate|ChatModelSelection|connection token|Creating a socket|grace time|builtin extensions cache|Service Worker|^\s+at |chat|Chat|copilot|Copilot|marketplace|gallery/;
+
+async function main() {
+  const t0 = Date.now();
+  const timeoutMs = Number(process.env.TEST_TIMEOUT_MS || 600000);
+  let page;
+  const driver = await startUiDriver(() => page);
+  const resultFile = path.join(require('os').tmpdir(), `cm-result-${process.pid}.json`);
+  fs.rmSync(resultFile, { force: true });
+  const cs = await startCodeServer({ env: { CODEMAGIC_TEST_UI: driver.url, CODEMAGIC_TEST_RESULT: resultFile } });
+  process.env.CODEMAGIC_TEST_TMP = cs.tmp;
+  let done = false;
+  const finish = async (code, why) => {
+    if (done) return;
+    done = true;
+    let summary;
+    try {
+      summary = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+    } catch {
+      summary = undefined;
+    }
+    if (code === 0 && (!summary || summary.tests === 0)) {
+      why += '; but the integration suite ran no test';
+      code = 1;
+    }
+    console.log(`[integration] ${why}; exit ${code} after ${Date.now() - t0}ms`);
+    driver.close();
+    await cs.stop();
+    fs.rmSync(resultFile, { force: true });
+    process.exit(code);
+  };
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => void finish(130, sig));
+  cs.server.on('exit', (c) => void finish(1, `VS Code server exited unexpectedly (${c})\n${cs.output().slice(-4000)}`));
+  const timer = setTimeout(() => void finish(1, `TIMEOUT after ${timeoutMs}ms\n${cs.output().slice(-4000)}`), timeoutMs);
+
+  page = await cs.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (e) => process.env.VERBOSE && console.error('[page error]', e.message));
+  page.on('crash', () => void finish(1, 'browser page crashed'));
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    const s = util.format(...args);
+    if (process.env.VERBOSE || !NOISE.test(s)) (console[type] || console.log)(s);
+  });
+  await page.exposeFunction('codeAutomationExit', (code) => {
+    clearTimeout(timer);
+    void finish(code, 'tests finished');
+  });
+  await page.goto(
+    cs.workbenchUrl([
+      ['extensionDevelopmentPath', cs.rem(ROOT)],
+      ['extensionTestsPath', cs.rem(path.join(ROOT, 'out/test/integration/index.js'))],
+      ['skipWelcome', 'true'],
+    ]),
+  );
+}
+
+main().catch((e) => {
+  console.error('[integration] fatal', e);
+  process.exit(1);
+});

@@ -1,0 +1,95 @@
+// A small HTTP bridge on 127.0.0.1 that lets tests running inside the extension host drive the real
+// workbench UI in Chromium (quick picks, dialogs, notifications) through Playwright. Test-only: the
+// extension never sees it. Tests find it through the CODEMAGIC_TEST_UI environment variable.
+const http = require('http');
+
+const QUICK_INPUT = '.quick-input-widget';
+
+function startUiDriver(getPage) {
+  const ops = {
+    async quickInput() {
+      const page = getPage();
+      const widget = page.locator(QUICK_INPUT);
+      const visible = await widget.isVisible().catch(() => false);
+      if (!visible) return { visible: false, rows: [] };
+      return page.evaluate((sel) => {
+        const w = document.querySelector(sel);
+        const text = (s) => w.querySelector(s)?.textContent?.trim() ?? '';
+        const input = w.querySelector('input');
+        const rows = [...w.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => ({
+          label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
+          description: r.querySelector('.label-description')?.textContent?.trim() ?? '',
+          detail: r.querySelector('.quick-input-list-label-meta, .monaco-icon-label-container + *')?.textContent?.trim() ?? '',
+          ariaLabel: r.getAttribute('aria-label') ?? '',
+          focused: r.classList.contains('focused'),
+          checked: r.getAttribute('aria-checked') === 'true',
+        }));
+        return {
+          visible: true,
+          title: text('.quick-input-title'),
+          value: input ? input.value : '',
+          placeholder: input ? input.getAttribute('placeholder') ?? '' : '',
+          inputType: input ? input.type : '',
+          message: text('.quick-input-message'),
+          rows,
+        };
+      }, QUICK_INPUT);
+    },
+    async type({ text }) {
+      const input = getPage().locator(`${QUICK_INPUT} input`).first();
+      await input.fill(text);
+      return {};
+    },
+    async press({ key }) {
+      await getPage().keyboard.press(key);
+      return {};
+    },
+    async clickRow({ text }) {
+      await getPage().locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`, { hasText: text }).first().click();
+      return {};
+    },
+    /** Text of the screen-reader alerts (headless toasts are not drawn) and of any dialog. */
+    async messages() {
+      return getPage().evaluate(() => ({
+        alerts: [...document.querySelectorAll('.monaco-aria-container .monaco-alert, [role=alert]')].map((e) => e.textContent?.trim() ?? '').filter(Boolean),
+        dialog: document.querySelector('.monaco-dialog-box')?.textContent?.trim() ?? '',
+        statusBar: [...document.querySelectorAll('.statusbar-item')].map((e) => e.textContent?.trim() ?? '').filter(Boolean),
+      }));
+    },
+    async clickDialogButton({ text }) {
+      await getPage().locator('.monaco-dialog-box .monaco-button', { hasText: text }).first().click();
+      return {};
+    },
+    async click({ selector, text }) {
+      await getPage().locator(selector, text ? { hasText: text } : undefined).first().click();
+      return {};
+    },
+    async hover({ selector, text }) {
+      await getPage().locator(selector, text ? { hasText: text } : undefined).first().hover();
+      return {};
+    },
+    async screenshot({ path }) {
+      await getPage().screenshot({ path });
+      return {};
+    },
+  };
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', async () => {
+      const op = req.url.slice(1);
+      try {
+        if (!ops[op]) throw new Error(`unknown op ${op}`);
+        const result = await ops[op](body ? JSON.parse(body) : {});
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+      } catch (e) {
+        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(e.message || e) }));
+      }
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })),
+  );
+}
+
+module.exports = { startUiDriver };
