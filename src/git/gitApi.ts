@@ -78,13 +78,17 @@ export async function getGitApi(): Promise<GitApi | undefined> {
 
 /** The repository holding `uri`, opening it when git has not discovered it yet. */
 export async function repositoryFor(api: GitApi, uri: vscode.Uri): Promise<GitRepository | undefined> {
-  const found = api.getRepository(uri);
-  if (found) return found;
+  let repo: GitRepository | undefined;
   try {
-    return (await api.openRepository?.(uri)) ?? undefined;
+    repo = api.getRepository(uri) ?? (await api.openRepository?.(uri)) ?? undefined;
   } catch {
     return undefined;
   }
+  // A repository git has just opened has no HEAD until its first status run.
+  if (repo && !repo.state.HEAD && repo.status) {
+    await Promise.race([repo.status().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
+  }
+  return repo;
 }
 
 /** Local branches and tags, for the ref pick. */

@@ -60,8 +60,8 @@ export async function confirmPushed(repo: GitRepository | undefined, ref: BuildR
   if (!problem) return true;
   const choice = await vscode.window.showWarningMessage(
     `${problem} Codemagic builds what is on the remote, not your local changes.`,
-    { modal: true },
     'Build anyway',
+    'Cancel',
   );
   return choice === 'Build anyway';
 }

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 // Client of the runner's UI driver (test/runner/ui-driver.js): drives the real workbench in Chromium.
 export interface QuickInputRow {
   label: string;
@@ -58,6 +59,15 @@ export const ui = {
   clickRow: (text: string) => call('clickRow', { text }),
   messages: () => call<Messages>('messages'),
   clickDialogButton: (text: string) => call('clickDialogButton', { text }),
+  /** Headless toasts are not drawn: open the notification center and click the button there. */
+  async clickNotificationButton(message: string, button: string) {
+    await vscode.commands.executeCommand('notifications.showList');
+    try {
+      await call('clickNotificationButton', { message, button });
+    } finally {
+      await vscode.commands.executeCommand('notifications.hideList');
+    }
+  },
   click: (selector: string, text?: string) => call('click', { selector, text }),
   hover: (selector: string, text?: string) => call('hover', { selector, text }),
   screenshot: (path: string) => call('screenshot', { path }),

@@ -11,6 +11,10 @@ const { startUiDriver } = require('./ui-driver');
 const NOISE =
   /\[AgentHost|authentication provider 'github'|open-vsx\.org|AccountPolicyGate|ChatModelSelection|connection token|Creating a socket|grace time|builtin extensions cache|Service Worker|^\s+at |chat|Chat|copilot|Copilot|marketplace|gallery/;
 
+// Tests use API tokens that start with this mark: if one reaches the test output, the run fails.
+const TOKEN_MARK = /cmtok_SECRET/;
+let leaked = false;
+
 async function main() {
   const t0 = Date.now();
   const timeoutMs = Number(process.env.TEST_TIMEOUT_MS || 600000);
@@ -30,6 +34,10 @@ async function main() {
     } catch {
       summary = undefined;
     }
+    if (leaked) {
+      why += '; but an API token appeared in the test output (redacted above)';
+      code = 1;
+    }
     if (code === 0 && (!summary || summary.tests === 0)) {
       why += '; but the integration suite ran no test';
       code = 1;
@@ -48,7 +56,11 @@ async function main() {
   page.on('pageerror', (e) => process.env.VERBOSE && console.error('[page error]', e.message));
   page.on('crash', () => void finish(1, 'browser page crashed'));
   await page.exposeFunction('codeAutomationLog', (type, args) => {
-    const s = util.format(...args);
+    let s = util.format(...args);
+    if (TOKEN_MARK.test(s)) {
+      leaked = true;
+      s = s.replace(new RegExp(TOKEN_MARK.source + '\\w*', 'g'), '[REDACTED TOKEN]');
+    }
     if (process.env.VERBOSE || !NOISE.test(s)) (console[type] || console.log)(s);
   });
   await page.exposeFunction('codeAutomationExit', (code) => {

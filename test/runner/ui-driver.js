@@ -8,12 +8,11 @@ const QUICK_INPUT = '.quick-input-widget';
 function startUiDriver(getPage) {
   const ops = {
     async quickInput() {
-      const page = getPage();
-      const widget = page.locator(QUICK_INPUT);
-      const visible = await widget.isVisible().catch(() => false);
-      if (!visible) return { visible: false, rows: [] };
-      return page.evaluate((sel) => {
-        const w = document.querySelector(sel);
+      return getPage().evaluate((sel) => {
+        const w = [...document.querySelectorAll(sel)].find((e) =>
+          e.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }),
+        );
+        if (!w) return { visible: false, rows: [] };
         const text = (s) => w.querySelector(s)?.textContent?.trim() ?? '';
         const input = w.querySelector('input');
         const rows = [...w.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => ({
@@ -58,6 +57,12 @@ function startUiDriver(getPage) {
     },
     async clickDialogButton({ text }) {
       await getPage().locator('.monaco-dialog-box .monaco-button', { hasText: text }).first().click();
+      return {};
+    },
+    /** Clicks a button of a notification shown in the notification center (run notifications.showList first). */
+    async clickNotificationButton({ message, button }) {
+      const item = getPage().locator('.notifications-center .notification-list-item', { hasText: message }).last();
+      await item.locator('.monaco-button', { hasText: button }).first().click({ timeout: 10_000 });
       return {};
     },
     async click({ selector, text }) {

@@ -1,0 +1,21 @@
+export {
+  FakeCodemagic,
+  artifactBytes,
+  FINAL_STATUSES,
+  IN_PROGRESS_STATUSES,
+  type BuildOutcome,
+  type BuildSeed,
+  type BuildStatus,
+  type FakeApp,
+  type FakeArtifact,
+  type FakeBuild,
+  type FakeCommit,
+  type FakeOptions,
+  type FakeStep,
+  type FakeUser,
+  type Fault,
+  type FaultRule,
+  type RecordedRequest,
+  type StepStatus,
+} from './server';
+export { DEMO_TEAM_ID, demoApps } from './demo';
