@@ -6,7 +6,12 @@ const noVscode = {
     'error',
     {
       paths: [{ name: 'vscode', message: 'src/api and src/core are pure: no vscode import (see STYLE).' }],
-      patterns: [{ group: ['**/views/**', '**/commands/**', '**/git/**', '**/extension'], message: 'Pure code cannot import vscode-bound modules.' }],
+      patterns: [
+        {
+          group: ['**/views/**', '**/commands/**', '**/git/**', '**/extension'],
+          message: 'Pure code cannot import vscode-bound modules.',
+        },
+      ],
     },
   ],
 };

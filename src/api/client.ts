@@ -189,7 +189,9 @@ export class CodemagicClient {
       } catch (e) {
         const err = e as CodemagicApiError;
         const retryable =
-          err.kind === 'network' || err.kind === 'timeout' || (err.kind === 'http' && RETRYABLE_STATUS.has(err.status ?? 0));
+          err.kind === 'network' ||
+          err.kind === 'timeout' ||
+          (err.kind === 'http' && RETRYABLE_STATUS.has(err.status ?? 0));
         if (attempt >= attempts || !retryable || call.signal?.aborted) throw err;
         const backoff = this.opts.retryBaseMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.2);
         const wait = err.retryAfterMs ?? backoff;
@@ -228,7 +230,10 @@ export class CodemagicClient {
     }
     const json = parseJson(text);
     if (status >= 200 && status < 300) {
-      if (json === INVALID) throw new CodemagicApiError('parse', `Codemagic sent a response to ${label} that is not valid JSON.`, { status });
+      if (json === INVALID)
+        throw new CodemagicApiError('parse', `Codemagic sent a response to ${label} that is not valid JSON.`, {
+          status,
+        });
       return { status, json };
     }
     const serverMessage = json === INVALID ? undefined : serverMessageOf(json);

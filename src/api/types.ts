@@ -70,16 +70,7 @@ export interface BuildEnvironment {
   softwareVersions?: Partial<Record<SoftwareName, string>>;
 }
 
-export const SOFTWARE_NAMES = [
-  'xcode',
-  'flutter',
-  'cocoapods',
-  'node',
-  'npm',
-  'ndk',
-  'java',
-  'ruby',
-] as const;
+export const SOFTWARE_NAMES = ['xcode', 'flutter', 'cocoapods', 'node', 'npm', 'ndk', 'java', 'ruby'] as const;
 export type SoftwareName = (typeof SOFTWARE_NAMES)[number];
 
 /** Body of POST /builds: exactly one of branch and tag. */

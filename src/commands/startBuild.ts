@@ -24,7 +24,7 @@ export interface StartBuildArgs {
 function argsOf(a: unknown): StartBuildArgs {
   if (!a || typeof a !== 'object' || a instanceof vscode.Uri) return {};
   const r = a as Record<string, unknown>;
-  const s = (k: string) => (typeof r[k] === 'string' && r[k] ? (r[k] as string) : undefined);
+  const s = (k: string) => (typeof r[k] === 'string' && r[k] ? r[k] : undefined);
   return { appId: s('appId'), workflowId: s('workflowId'), branch: s('branch'), tag: s('tag'), folder: s('folder') };
 }
 

@@ -16,7 +16,8 @@ export async function setToken(
   const token = (
     await vscode.window.showInputBox({
       title: 'Codemagic API Token',
-      prompt: 'Paste your Codemagic API token (Codemagic → Teams → Personal account → Integrations → Codemagic API → Show).',
+      prompt:
+        'Paste your Codemagic API token (Codemagic → Teams → Personal account → Integrations → Codemagic API → Show).',
       password: true,
       ignoreFocusOut: true,
       validateInput: (v) => (v.trim() ? undefined : 'The token cannot be empty.'),

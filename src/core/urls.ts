@@ -18,7 +18,9 @@ export function checkApiUrl(setting: string, value: string): string {
     throw new UnsafeSettingError(`The setting ${setting} must not contain a user name or password.`);
   }
   if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
-    throw new UnsafeSettingError(`The setting ${setting} must use https:// (plain http:// is allowed only for localhost).`);
+    throw new UnsafeSettingError(
+      `The setting ${setting} must use https:// (plain http:// is allowed only for localhost).`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new UnsafeSettingError(`The setting ${setting} must be an https:// URL.`);

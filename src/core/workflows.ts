@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 
 /** A workflow as codemagic.yaml declares it, with anchors and merge keys resolved. */
 export interface YamlWorkflow {
@@ -94,11 +94,11 @@ function firstLine(s: string): string {
 function workflowKeyLines(contents: unknown, lc: LineCounter): Map<string, number> {
   const lines = new Map<string, number>();
   if (!isMap(contents)) return lines;
-  const wf = (contents as YAMLMap).items.find((p) => isScalar(p.key) && (p.key as Scalar).value === 'workflows');
+  const wf = contents.items.find((p) => isScalar(p.key) && p.key.value === 'workflows');
   if (!wf || !isMap(wf.value)) return lines;
-  for (const pair of (wf.value as YAMLMap).items) {
+  for (const pair of wf.value.items) {
     if (isScalar(pair.key) && pair.key.range) {
-      lines.set(String((pair.key as Scalar).value), lc.linePos(pair.key.range[0]).line);
+      lines.set(String(pair.key.value), lc.linePos(pair.key.range[0]).line);
     }
   }
   return lines;

@@ -28,7 +28,9 @@ export async function resolveStartContext(folder?: string | vscode.Uri): Promise
       const folders = vscode.workspace.workspaceFolders ?? [];
       if (folders.length === 1) uri = folders[0].uri;
       else if (folders.length > 1) {
-        uri = (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Start a Codemagic build for which folder?' }))?.uri;
+        uri = (
+          await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Start a Codemagic build for which folder?' })
+        )?.uri;
       }
     }
   }

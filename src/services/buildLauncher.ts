@@ -16,7 +16,11 @@ export interface LaunchMeta {
  * user told; on failure they get a sentence with a next step. "Retry" is a new, explicit start.
  * Resolves to the build ID, or undefined when no build was started.
  */
-export async function launchBuild(s: Services, request: StartBuildRequest, meta: LaunchMeta): Promise<string | undefined> {
+export async function launchBuild(
+  s: Services,
+  request: StartBuildRequest,
+  meta: LaunchMeta,
+): Promise<string | undefined> {
   const what = `${meta.workflowName ?? request.workflowId} on ${refLabel(request)}`;
   let buildId: string;
   try {

@@ -29,9 +29,14 @@ export async function chooseApp(
         label: app.name,
         description: app.id,
         detail: matchIds.has(app.id) ? '$(repo) Matches this folder’s git remote' : app.repositoryUrl,
-        value: app as AppChoice,
+        value: app,
       })),
-      { label: 'Enter app ID…', iconPath: new vscode.ThemeIcon('edit'), value: 'manual' as AppChoice, alwaysShow: true },
+      {
+        label: 'Enter app ID…',
+        iconPath: new vscode.ThemeIcon('edit'),
+        value: 'manual',
+        alwaysShow: true,
+      },
     ];
   };
   const picked = await pickOne<AppChoice>({

@@ -56,7 +56,11 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsNode>, 
     if (!b) return [];
     return [
       ...(b.steps ?? []).map((step) => ({ kind: 'step' as const, buildId: b.id, step })),
-      ...(isFinal(b) ? (b.artifacts ?? []) : []).map((artifact) => ({ kind: 'artifact' as const, buildId: b.id, artifact })),
+      ...(isFinal(b) ? (b.artifacts ?? []) : []).map((artifact) => ({
+        kind: 'artifact' as const,
+        buildId: b.id,
+        artifact,
+      })),
     ];
   }
 
@@ -93,12 +97,19 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsNode>, 
     );
     item.id = b.id;
     const duration = durationText(b, Date.now());
-    item.description = [b.tag ? `tag ${b.tag}` : b.branch, statusLabel(b.status), timeText(b.startedAt ?? b.trackedAt), duration]
+    item.description = [
+      b.tag ? `tag ${b.tag}` : b.branch,
+      statusLabel(b.status),
+      timeText(b.startedAt ?? b.trackedAt),
+      duration,
+    ]
       .filter(Boolean)
       .join(' · ');
     item.iconPath = statusIcon(b);
     item.contextValue = `build${isFinal(b) ? ':final' : ':cancelable'}`;
-    item.accessibilityInformation = { label: `Build ${b.id}, ${b.workflowName ?? b.workflowId}, ${statusLabel(b.status)}` };
+    item.accessibilityInformation = {
+      label: `Build ${b.id}, ${b.workflowName ?? b.workflowId}, ${statusLabel(b.status)}`,
+    };
     return item;
   }
 
@@ -110,7 +121,9 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsNode>, 
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${b.workflowName ?? b.workflowId}**${b.index !== undefined ? ` #${b.index}` : ''}\n\n`);
     md.appendMarkdown(`- Build ID: \`${b.id}\`\n- App: ${b.appName ?? b.appId}\n`);
-    md.appendMarkdown(`- ${b.tag ? `Tag: ${b.tag}` : `Branch: ${b.branch ?? '?'}`}\n- Status: ${statusLabel(b.status)}\n`);
+    md.appendMarkdown(
+      `- ${b.tag ? `Tag: ${b.tag}` : `Branch: ${b.branch ?? '?'}`}\n- Status: ${statusLabel(b.status)}\n`,
+    );
     if (b.startedAt) md.appendMarkdown(`- Started: ${new Date(b.startedAt).toLocaleString()}\n`);
     if (b.finishedAt) md.appendMarkdown(`- Finished: ${new Date(b.finishedAt).toLocaleString()}\n`);
     const d = durationText(b, Date.now());

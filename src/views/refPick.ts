@@ -15,9 +15,24 @@ export async function chooseRef(repo: GitRepository | undefined, reason: string)
   if (head?.name && head.type === 0) return { branch: head.name };
   const { branches, tags } = repo ? await branchesAndTags(repo) : { branches: [], tags: [] };
   const items = [
-    ...branches.map((b) => ({ label: b, iconPath: new vscode.ThemeIcon('git-branch'), description: 'branch', value: { branch: b } as RefChoice })),
-    ...tags.map((t) => ({ label: t, iconPath: new vscode.ThemeIcon('tag'), description: 'tag', value: { tag: t } as RefChoice })),
-    { label: 'Enter branch name…', iconPath: new vscode.ThemeIcon('edit'), value: 'typeBranch' as RefChoice, alwaysShow: true },
+    ...branches.map((b) => ({
+      label: b,
+      iconPath: new vscode.ThemeIcon('git-branch'),
+      description: 'branch',
+      value: { branch: b },
+    })),
+    ...tags.map((t) => ({
+      label: t,
+      iconPath: new vscode.ThemeIcon('tag'),
+      description: 'tag',
+      value: { tag: t },
+    })),
+    {
+      label: 'Enter branch name…',
+      iconPath: new vscode.ThemeIcon('edit'),
+      value: 'typeBranch' as RefChoice,
+      alwaysShow: true,
+    },
     { label: 'Enter tag…', iconPath: new vscode.ThemeIcon('edit'), value: 'typeTag' as RefChoice, alwaysShow: true },
   ];
   const picked = await pickOne<RefChoice>({

@@ -19,7 +19,10 @@ export async function readYamlIn(root: vscode.Uri): Promise<YamlFile | undefined
       continue;
     }
     if (stat.size > MAX_YAML_BYTES) {
-      return { uri, result: { workflows: [], error: { message: `the file is larger than ${MAX_YAML_BYTES / 1024} KB` } } };
+      return {
+        uri,
+        result: { workflows: [], error: { message: `the file is larger than ${MAX_YAML_BYTES / 1024} KB` } },
+      };
     }
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     return { uri, result: readWorkflows(text) };
@@ -73,9 +76,14 @@ export async function chooseWorkflow(
         label: w.name,
         description: w.name === w.id ? w.source : `${w.id} · ${w.source}`,
         detail: w.id === lastUsed ? '$(history) Last used in this folder' : undefined,
-        value: { id: w.id, name: w.name } as WorkflowChoice,
+        value: { id: w.id, name: w.name },
       })),
-      { label: 'Enter workflow ID…', iconPath: new vscode.ThemeIcon('edit'), value: 'manual' as WorkflowChoice, alwaysShow: true },
+      {
+        label: 'Enter workflow ID…',
+        iconPath: new vscode.ThemeIcon('edit'),
+        value: 'manual',
+        alwaysShow: true,
+      },
     ],
     isActive: (i) => typeof i.value === 'object',
   });

@@ -24,10 +24,17 @@ suite('Foundation', () => {
 
   test('every contributed command is registered, and every registered codemagic.* command is contributed', async () => {
     await extension().activate();
-    const contributed = pkg().contributes.commands.map((c) => c.command).sort();
+    const contributed = pkg()
+      .contributes.commands.map((c) => c.command)
+      .sort();
     const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('codemagic.'));
     // Views add their own focus/reset commands under their id: those are VS Code's, not ours.
-    const ours = registered.filter((c) => !/^codemagic\.builds\.|^codemagic\.[\w.]*(focus|resetViewLocation|open|toggleVisibility|removeView)$/.test(c)).sort();
+    const ours = registered
+      .filter(
+        (c) =>
+          !/^codemagic\.builds\.|^codemagic\.[\w.]*(focus|resetViewLocation|open|toggleVisibility|removeView)$/.test(c),
+      )
+      .sort();
     for (const c of contributed) assert.ok(registered.includes(c), `${c} is contributed but not registered`);
     assert.deepStrictEqual(ours, contributed);
   });
@@ -39,7 +46,10 @@ suite('Foundation', () => {
 
   test('the Builds view exists in the Codemagic container', async () => {
     const views = pkg().contributes.views.codemagic;
-    assert.deepStrictEqual(views.map((v) => [v.id, v.name]), [['codemagic.builds', 'Builds']]);
+    assert.deepStrictEqual(
+      views.map((v) => [v.id, v.name]),
+      [['codemagic.builds', 'Builds']],
+    );
     await vscode.commands.executeCommand('codemagic.builds.focus');
   });
 
@@ -53,7 +63,9 @@ suite('Foundation', () => {
       assert.strictEqual(props[`codemagic.${key}`].scope, 'application');
       assert.strictEqual(cfg.inspect(key)?.defaultValue, def);
       // A workspace (a cloned repo's .vscode/settings.json) cannot set it.
-      await assert.rejects(Promise.resolve(cfg.update(key, 'https://evil.example', vscode.ConfigurationTarget.Workspace)));
+      await assert.rejects(
+        Promise.resolve(cfg.update(key, 'https://evil.example', vscode.ConfigurationTarget.Workspace)),
+      );
     }
   });
 });

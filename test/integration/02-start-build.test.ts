@@ -6,7 +6,12 @@ import { git, makeRepo, openIn } from './repos';
 import { ui } from './ui';
 
 const TOKEN = 'cmtok_SECRET_start_4f9a1c';
-const SHOP = { id: 'aaaaaaaaaaaaaaaaaaaaaaa1', name: 'Shop App', repositoryUrl: 'https://github.com/acme/shop', workflows: {} };
+const SHOP = {
+  id: 'aaaaaaaaaaaaaaaaaaaaaaa1',
+  name: 'Shop App',
+  repositoryUrl: 'https://github.com/acme/shop',
+  workflows: {},
+};
 const NOTES = {
   id: 'aaaaaaaaaaaaaaaaaaaaaaa2',
   name: 'Notes App',
@@ -43,7 +48,10 @@ async function buildAnyway(branch: string): Promise<void> {
 }
 
 async function pickRow(title: RegExp, label: string): Promise<void> {
-  await ui.waitQuickInput(`a ${String(title)} pick with ${label}`, (s) => title.test(s.title ?? '') && s.rows.some((r) => r.label.includes(label)));
+  await ui.waitQuickInput(
+    `a ${String(title)} pick with ${label}`,
+    (s) => title.test(s.title ?? '') && s.rows.some((r) => r.label.includes(label)),
+  );
   await ui.clickRow(label);
 }
 
@@ -95,7 +103,10 @@ suite('Start a build', () => {
     const started = startCommand();
     await buildAnyway('feature/yaml');
     await pickRow(/App/, 'Notes App');
-    const pick = await ui.waitQuickInput('the workflow pick', (s) => /Workflow/.test(s.title ?? '') && s.rows.length > 2);
+    const pick = await ui.waitQuickInput(
+      'the workflow pick',
+      (s) => /Workflow/.test(s.title ?? '') && s.rows.length > 2,
+    );
     const labels = pick.rows.map((r) => r.label);
     assert.ok(labels.includes('iOS Release'), labels.join(', '));
     assert.ok(labels.includes('Shared Name'), 'android-debug takes its name through the merge key');
@@ -155,7 +166,10 @@ suite('Start a build', () => {
     const started = startCommand();
     const pick = await ui.waitQuickInput('the ref pick', (s) => /Branch or Tag/.test(s.title ?? ''));
     assert.match(pick.placeholder ?? '', /detached/i);
-    assert.ok(pick.rows.some((r) => r.label === 'main'), 'branches listed');
+    assert.ok(
+      pick.rows.some((r) => r.label === 'main'),
+      'branches listed',
+    );
     await ui.clickRow('v1.2.3');
     await pickRow(/App/, 'Shop App');
     await pickRow(/Workflow/, 'iOS Release');
@@ -187,7 +201,11 @@ suite('Start a build', () => {
   test('an argument object starts a build without prompts', async () => {
     const id = await startCommand({ appId: SHOP.id, workflowId: 'ios-release', branch: 'main' });
     assert.ok(id);
-    assert.deepStrictEqual(fake.requestsTo('POST', '/builds')[0].body, { appId: SHOP.id, workflowId: 'ios-release', branch: 'main' });
+    assert.deepStrictEqual(fake.requestsTo('POST', '/builds')[0].body, {
+      appId: SHOP.id,
+      workflowId: 'ios-release',
+      branch: 'main',
+    });
     const qi = await ui.quickInput();
     assert.strictEqual(qi.visible, false, JSON.stringify(qi));
   });
@@ -198,7 +216,11 @@ suite('Start a build', () => {
 
     test('400 shows the server’s message and starts nothing', async () => {
       const before = buildsBefore();
-      fake.addFault({ method: 'POST', path: '/builds', fault: { kind: 'status', status: 400, body: { error: 'Workflow ios-release is not defined' } } });
+      fake.addFault({
+        method: 'POST',
+        path: '/builds',
+        fault: { kind: 'status', status: 400, body: { error: 'Workflow ios-release is not defined' } },
+      });
       void startCommand(args);
       await ui.waitMessage('Workflow ios-release is not defined');
       assert.strictEqual(buildsBefore(), before);

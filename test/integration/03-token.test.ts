@@ -73,7 +73,7 @@ suite('API token', () => {
     assert.strictEqual(fake.requests.length, 0);
   });
 
-  test('the token is in no log, setting or server-side file', async () => {
+  test('the token is in no log, setting or server-side file', () => {
     const logs = extensionLogFiles();
     assert.ok(logs.length > 0, 'the Codemagic log file exists');
     const logText = logs.map((f) => fs.readFileSync(f, 'utf8')).join('\n');

@@ -37,5 +37,7 @@ export async function closeQuickInput(): Promise<void> {
 }
 
 export async function statusBarText(match: RegExp): Promise<string> {
-  return waitFor(`status bar text ${String(match)}`, async () => (await ui.messages()).statusBar.find((t) => match.test(t)));
+  return waitFor(`status bar text ${String(match)}`, async () =>
+    (await ui.messages()).statusBar.find((t) => match.test(t)),
+  );
 }

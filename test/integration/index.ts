@@ -15,7 +15,13 @@ export function run(): Promise<void> {
       if (t?.state !== 'failed' || !hasUi) return;
       const dir = path.resolve(__dirname, '../../../test-results');
       fs.mkdirSync(dir, { recursive: true });
-      const file = path.join(dir, `${t.fullTitle().replace(/[^\w]+/g, '-').slice(0, 80)}.png`);
+      const file = path.join(
+        dir,
+        `${t
+          .fullTitle()
+          .replace(/[^\w]+/g, '-')
+          .slice(0, 80)}.png`,
+      );
       await ui.screenshot(file).catch(() => undefined);
       console.log(`  screenshot: ${file}; ui: ${JSON.stringify(await ui.messages().catch(() => undefined))}`);
     },
@@ -27,7 +33,8 @@ export function run(): Promise<void> {
     const runner = mocha.run((failures) => {
       const summary = { tests: runner.stats?.tests ?? 0, passes: runner.stats?.passes ?? 0, failures };
       console.log(`integration: ${summary.passes} passed, ${failures} failed`);
-      if (process.env.CODEMAGIC_TEST_RESULT) fs.writeFileSync(process.env.CODEMAGIC_TEST_RESULT, JSON.stringify(summary));
+      if (process.env.CODEMAGIC_TEST_RESULT)
+        fs.writeFileSync(process.env.CODEMAGIC_TEST_RESULT, JSON.stringify(summary));
       if (failures > 0) reject(new Error(`${failures} integration tests failed.`));
       else resolve();
     });

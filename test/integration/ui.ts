@@ -37,7 +37,11 @@ async function call<T>(op: string, args: object = {}): Promise<T> {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `check` returns a value (not undefined/false) or the time is up. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -47,7 +51,8 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     } catch (e) {
       last = e;
     }
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > end)
+      throw new Error(`Timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
     await sleep(100);
   }
 }
@@ -74,18 +79,26 @@ export const ui = {
 
   /** Waits for a quick input whose rows or title match. */
   waitQuickInput(what: string, match: (s: QuickInputState) => boolean, timeoutMs?: number) {
-    return waitFor(what, async () => {
-      const s = await ui.quickInput();
-      return s.visible && match(s) ? s : undefined;
-    }, timeoutMs);
+    return waitFor(
+      what,
+      async () => {
+        const s = await ui.quickInput();
+        return s.visible && match(s) ? s : undefined;
+      },
+      timeoutMs,
+    );
   },
 
   /** Waits for a notification or dialog whose text contains `text`. */
   waitMessage(text: string | RegExp, timeoutMs?: number) {
-    return waitFor(`a message matching ${String(text)}`, async () => {
-      const m = await ui.messages();
-      const all = [...m.alerts, m.dialog];
-      return all.find((a) => (typeof text === 'string' ? a.includes(text) : text.test(a)));
-    }, timeoutMs);
+    return waitFor(
+      `a message matching ${String(text)}`,
+      async () => {
+        const m = await ui.messages();
+        const all = [...m.alerts, m.dialog];
+        return all.find((a) => (typeof text === 'string' ? a.includes(text) : text.test(a)));
+      },
+      timeoutMs,
+    );
   },
 };

@@ -72,17 +72,34 @@ async function startCodeServer(o = {}) {
     o.mode === 'cli'
       ? [
           path.join(CODE_SERVER, 'out/node/entry.js'),
-          '--auth', 'none', '--bind-addr', host, ...common,
-          '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-          '--disable-getting-started-override', '--ignore-last-opened',
-          '--vscode-option', 'enable-smoke-test-driver',
+          '--auth',
+          'none',
+          '--bind-addr',
+          host,
+          ...common,
+          '--disable-telemetry',
+          '--disable-update-check',
+          '--disable-workspace-trust',
+          '--disable-getting-started-override',
+          '--ignore-last-opened',
+          '--vscode-option',
+          'enable-smoke-test-driver',
           workspace,
         ]
       : [
           path.join(CODE_SERVER, 'lib/vscode/out/server-main.js'),
-          '--host', '127.0.0.1', '--port', String(port), '--without-connection-token',
-          '--accept-server-license-terms', '--enable-smoke-test-driver', '--disable-telemetry',
-          '--disable-workspace-trust', '--server-data-dir', path.join(tmp, 'server-data'), ...common,
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--without-connection-token',
+          '--accept-server-license-terms',
+          '--enable-smoke-test-driver',
+          '--disable-telemetry',
+          '--disable-workspace-trust',
+          '--server-data-dir',
+          path.join(tmp, 'server-data'),
+          ...common,
         ];
   const server = spawn(NODE24, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';

@@ -39,7 +39,10 @@ function git(cwd, ...args) {
 }
 
 /** Creates <parent>/flutter-shop and returns its path. */
-function createDemoWorkspace(parent, { branch = 'feature/checkout-v2', remoteUrl = 'git@github.com:acme/flutter-shop.git' } = {}) {
+function createDemoWorkspace(
+  parent,
+  { branch = 'feature/checkout-v2', remoteUrl = 'git@github.com:acme/flutter-shop.git' } = {},
+) {
   const bare = path.join(parent, 'origin.git');
   const dir = path.join(parent, 'flutter-shop');
   fs.mkdirSync(dir, { recursive: true });

@@ -37,7 +37,10 @@ const row = (page, text) => page.locator('.quick-input-list .monaco-list-row', {
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
-test('palette -> "Start Codemagic build" -> pick workflow -> the fake gets the POST -> the status bar shows the ID', async ({ page, fake }) => {
+test('palette -> "Start Codemagic build" -> pick workflow -> the fake gets the POST -> the status bar shows the ID', async ({
+  page,
+  fake,
+}) => {
   await runCommand(page, 'Codemagic: Set API Token');
   const input = page.locator('.quick-input-widget input[type=password]');
   await input.waitFor();
@@ -53,10 +56,15 @@ test('palette -> "Start Codemagic build" -> pick workflow -> the fake gets the P
   await row(page, 'iOS Release').click();
 
   const deadline = Date.now() + 15000;
-  while (fake.requestsTo('POST', '/builds').length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while (fake.requestsTo('POST', '/builds').length === 0 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
   const posts = fake.requestsTo('POST', '/builds');
   assert.strictEqual(posts.length, 1, 'one POST /builds');
-  assert.deepStrictEqual(posts[0].body, { appId: '60a1b2c3d4e5f6a7b8c9d0e1', workflowId: 'ios-release', branch: 'feature/checkout-v2' });
+  assert.deepStrictEqual(posts[0].body, {
+    appId: '60a1b2c3d4e5f6a7b8c9d0e1',
+    workflowId: 'ios-release',
+    branch: 'feature/checkout-v2',
+  });
   const buildId = fake.builds().find((b) => b.workflowId === 'ios-release').id;
   const item = page.locator('.statusbar-item', { hasText: buildId });
   await item.first().waitFor();
@@ -72,14 +80,22 @@ async function main() {
   const cs = await startCodeServer({ mode: 'cli', workspace, userSettings: demoSettings(fake.url) });
   let passed = 0;
   let failed = 0;
-  const overall = setTimeout(() => {
-    console.error('[e2e] TIMEOUT');
-    process.exit(1);
-  }, Number(process.env.E2E_TIMEOUT_MS || 300000));
+  const overall = setTimeout(
+    () => {
+      console.error('[e2e] TIMEOUT');
+      process.exit(1);
+    },
+    Number(process.env.E2E_TIMEOUT_MS || 300000),
+  );
   try {
     const page = await cs.browser.newPage({ viewport: { width: 1280, height: 760 } });
     page.setDefaultTimeout(20000);
-    await page.goto(cs.workbenchUrl([['extensionDevelopmentPath', cs.rem(ROOT)], ['skipWelcome', 'true']]));
+    await page.goto(
+      cs.workbenchUrl([
+        ['extensionDevelopmentPath', cs.rem(ROOT)],
+        ['skipWelcome', 'true'],
+      ]),
+    );
     await page.locator('.monaco-workbench').waitFor();
     await page.locator('.statusbar').waitFor();
     await page.locator('.activitybar [aria-label^="Codemagic"]').first().waitFor();

@@ -50,7 +50,10 @@ async function main() {
   };
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => void finish(130, sig));
   cs.server.on('exit', (c) => void finish(1, `VS Code server exited unexpectedly (${c})\n${cs.output().slice(-4000)}`));
-  const timer = setTimeout(() => void finish(1, `TIMEOUT after ${timeoutMs}ms\n${cs.output().slice(-4000)}`), timeoutMs);
+  const timer = setTimeout(
+    () => void finish(1, `TIMEOUT after ${timeoutMs}ms\n${cs.output().slice(-4000)}`),
+    timeoutMs,
+  );
 
   page = await cs.browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (e) => process.env.VERBOSE && console.error('[page error]', e.message));

@@ -11,11 +11,24 @@ const { FakeCodemagic } = require(path.join(ROOT, 'out/test/fake-codemagic'));
 
 async function main() {
   const port = Number(process.env.PORT || 8080);
-  const fake = await FakeCodemagic.start({ token: 'demo-token', tickMs: Number(process.env.TICK_MS || 5000), port: Number(process.env.FAKE_PORT || 3131) });
+  const fake = await FakeCodemagic.start({
+    token: 'demo-token',
+    tickMs: Number(process.env.TICK_MS || 5000),
+    port: Number(process.env.FAKE_PORT || 3131),
+  });
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'cm-demo-'));
   const workspace = createDemoWorkspace(parent);
-  const cs = await startCodeServer({ mode: 'cli', port, workspace, userSettings: demoSettings(fake.url), browser: false });
-  const url = cs.workbenchUrl([['extensionDevelopmentPath', cs.rem(ROOT)], ['skipWelcome', 'true']]);
+  const cs = await startCodeServer({
+    mode: 'cli',
+    port,
+    workspace,
+    userSettings: demoSettings(fake.url),
+    browser: false,
+  });
+  const url = cs.workbenchUrl([
+    ['extensionDevelopmentPath', cs.rem(ROOT)],
+    ['skipWelcome', 'true'],
+  ]);
   console.log(`
 Codemagic for VS Code — demo
   Fake Codemagic:  ${fake.url}  (API token: demo-token)

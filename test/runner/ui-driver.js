@@ -18,7 +18,9 @@ function startUiDriver(getPage) {
         const rows = [...w.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => ({
           label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
           description: r.querySelector('.label-description')?.textContent?.trim() ?? '',
-          detail: r.querySelector('.quick-input-list-label-meta, .monaco-icon-label-container + *')?.textContent?.trim() ?? '',
+          detail:
+            r.querySelector('.quick-input-list-label-meta, .monaco-icon-label-container + *')?.textContent?.trim() ??
+            '',
           ariaLabel: r.getAttribute('aria-label') ?? '',
           focused: r.classList.contains('focused'),
           checked: r.getAttribute('aria-checked') === 'true',
@@ -27,7 +29,7 @@ function startUiDriver(getPage) {
           visible: true,
           title: text('.quick-input-title'),
           value: input ? input.value : '',
-          placeholder: input ? input.getAttribute('placeholder') ?? '' : '',
+          placeholder: input ? (input.getAttribute('placeholder') ?? '') : '',
           inputType: input ? input.type : '',
           message: text('.quick-input-message'),
           rows,
@@ -50,9 +52,13 @@ function startUiDriver(getPage) {
     /** Text of the screen-reader alerts (headless toasts are not drawn) and of any dialog. */
     async messages() {
       return getPage().evaluate(() => ({
-        alerts: [...document.querySelectorAll('.monaco-aria-container .monaco-alert, [role=alert]')].map((e) => e.textContent?.trim() ?? '').filter(Boolean),
+        alerts: [...document.querySelectorAll('.monaco-aria-container .monaco-alert, [role=alert]')]
+          .map((e) => e.textContent?.trim() ?? '')
+          .filter(Boolean),
         dialog: document.querySelector('.monaco-dialog-box')?.textContent?.trim() ?? '',
-        statusBar: [...document.querySelectorAll('.statusbar-item')].map((e) => e.textContent?.trim() ?? '').filter(Boolean),
+        statusBar: [...document.querySelectorAll('.statusbar-item')]
+          .map((e) => e.textContent?.trim() ?? '')
+          .filter(Boolean),
       }));
     },
     async clickDialogButton({ text }) {
@@ -66,11 +72,17 @@ function startUiDriver(getPage) {
       return {};
     },
     async click({ selector, text }) {
-      await getPage().locator(selector, text ? { hasText: text } : undefined).first().click();
+      await getPage()
+        .locator(selector, text ? { hasText: text } : undefined)
+        .first()
+        .click();
       return {};
     },
     async hover({ selector, text }) {
-      await getPage().locator(selector, text ? { hasText: text } : undefined).first().hover();
+      await getPage()
+        .locator(selector, text ? { hasText: text } : undefined)
+        .first()
+        .hover();
       return {};
     },
     async screenshot({ path }) {
@@ -88,12 +100,16 @@ function startUiDriver(getPage) {
         const result = await ops[op](body ? JSON.parse(body) : {});
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
       } catch (e) {
-        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(e.message || e) }));
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: String(e.message || e) }));
       }
     });
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() }),
+    ),
   );
 }
 
