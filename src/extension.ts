@@ -1,16 +1,28 @@
 import * as vscode from 'vscode';
+import { CodemagicApiError } from './api/errors';
+import { cancelBuild } from './commands/cancelBuild';
+import { clearFinished } from './commands/clearFinished';
+import { copyArtifactLink } from './commands/copyArtifactLink';
+import { copyBuildId } from './commands/copyBuildId';
+import { downloadArtifact } from './commands/downloadArtifact';
 import { Commands } from './commands/ids';
 import { openInCodemagic } from './commands/openInCodemagic';
+import { rebuild } from './commands/rebuild';
+import { refresh } from './commands/refresh';
+import { removeBuild } from './commands/removeBuild';
 import { revealBuild } from './commands/revealBuild';
 import { startBuild } from './commands/startBuild';
 import { clearToken, setToken } from './commands/token';
 import { BuildStore } from './core/buildStore';
+import { Poller } from './core/poller';
 import { CodemagicService } from './services/codemagic';
 import { FolderMemoryStore } from './services/memory';
 import type { Services } from './services/services';
 import { Settings } from './services/settings';
 import { TokenStore } from './services/tokenStore';
 import { BuildsTreeProvider, createBuildsView } from './views/buildsTree';
+import { showError } from './views/errors';
+import { notifyFinished } from './views/notifications';
 import { BuildStatusBar } from './views/statusBar';
 
 /** The composition root: builds the services, hands them to commands and views, owns every disposable. */
@@ -22,7 +34,17 @@ export function activate(context: vscode.ExtensionContext): void {
   const codemagic = new CodemagicService(settings, tokens, `codemagic-vscode/${version}`);
   const store = new BuildStore(context.workspaceState, log, () => settings.historySize());
   const memory = new FolderMemoryStore(context.workspaceState);
-  const s: Services = { log, tokens, codemagic, store, memory };
+  const poller = new Poller({
+    store,
+    client: () => codemagic.client(),
+    intervalMs: () => settings.pollIntervalMs(),
+    focused: () => vscode.window.state.focused,
+    onFinal: (b) => void notifyFinished(b, settings.notifyOnFinish()),
+    onUnauthorized: () =>
+      void showError(log, new CodemagicApiError('http', 'Token rejected.', { status: 401 }), 'refresh build status'),
+    log,
+  });
+  const s: Services = { log, tokens, codemagic, store, memory, poller, settings };
   const tree = new BuildsTreeProvider(store);
   const view = createBuildsView(tree);
   void tokens.refresh();
@@ -32,15 +54,30 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     tokens,
     codemagic,
+    poller,
     tree,
     view,
     new BuildStatusBar(store),
     command(Commands.setToken, () => setToken(tokens, codemagic, log)),
     command(Commands.clearToken, () => clearToken(tokens, log)),
     command(Commands.startBuild, (args) => startBuild(s, args)),
-    command(Commands.revealBuild, (id) => revealBuild(view, tree, id)),
+    command(Commands.revealBuild, (id, opts) => revealBuild(view, tree, id, opts)),
     command(Commands.openInCodemagic, (node) => openInCodemagic(store, node as never)),
+    command(Commands.cancelBuild, (node) => cancelBuild(s, node)),
+    command(Commands.copyBuildId, (node) => copyBuildId(node)),
+    command(Commands.rebuild, (node) => rebuild(s, node)),
+    command(Commands.removeBuild, (node) => removeBuild(store, node)),
+    command(Commands.clearFinished, () => clearFinished(store)),
+    command(Commands.refresh, () => refresh(s)),
+    command(Commands.downloadArtifact, (node) => downloadArtifact(s, context.globalState, node)),
+    command(Commands.copyArtifactLink, (node) => copyArtifactLink(s, node)),
+    // Poll again soon when the user comes back, when the token is replaced, and when settings change.
+    vscode.window.onDidChangeWindowState((w) => w.focused && poller.kick({ soonMs: 2000 })),
+    tokens.onDidChange((signedIn) => signedIn && poller.kick({ soonMs: 500 })),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('codemagic') && poller.kick()),
   );
+  // Tracked builds that were running when the window closed resume on their own.
+  poller.kick({ soonMs: 1000 });
 }
 
 export function deactivate(): void {}

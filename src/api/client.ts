@@ -1,3 +1,5 @@
+import { pipeline } from 'stream/promises';
+import { Transform, type Writable } from 'stream';
 import { request, type Dispatcher } from 'undici';
 import { CodemagicApiError, serverMessageOf } from './errors';
 import { normalizeApp, normalizeBuild, normalizeSteps, normalizeUser } from './normalize';
@@ -141,7 +143,7 @@ export class CodemagicClient {
       {
         method: 'POST',
         api: 'legacy',
-        path: `/artifacts/${enc(secureFilename)}/public-url`,
+        path: `/artifacts/${secureFilename.split('/').map(enc).join('/')}/public-url`,
         body: { expiresAt: Math.floor(expiresAt) },
         signal,
       },
@@ -152,7 +154,79 @@ export class CodemagicClient {
     return { url: raw.url, expiresAt: typeof raw.expiresAt === 'number' ? raw.expiresAt : undefined };
   }
 
-  private async getLegacyBuild(buildId: string, signal?: AbortSignal): Promise<Build> {
+  /**
+   * Streams a file to `sink` and resolves to the byte count. The token goes only to the configured
+   * Codemagic hosts: never to a pre-signed or third-party URL, nor along a redirect that leaves them.
+   */
+  async download(
+    url: string,
+    sink: Writable,
+    opts: { signal?: AbortSignal; onProgress?: (received: number, total?: number) => void } = {},
+  ): Promise<number> {
+    let target = new URL(url);
+    for (let hop = 0; hop < 5; hop++) {
+      const headers: Record<string, string> = {};
+      if (this.isCodemagicHost(target)) {
+        const token = await this.opts.getToken();
+        if (!token) throw new CodemagicApiError('noToken', 'No Codemagic API token is set.');
+        headers['x-auth-token'] = token;
+      }
+      if (this.opts.userAgent) headers['user-agent'] = this.opts.userAgent;
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await request(target, {
+          method: 'GET',
+          headers,
+          signal: opts.signal,
+          dispatcher: this.opts.dispatcher,
+          headersTimeout: this.opts.timeoutMs,
+          bodyTimeout: this.opts.timeoutMs,
+        });
+      } catch (e) {
+        throw this.transportError(e, 'the download', opts.signal);
+      }
+      const location = header(res.headers, 'location');
+      if (res.statusCode >= 300 && res.statusCode < 400 && location) {
+        await res.body.dump();
+        target = new URL(location, target);
+        continue;
+      }
+      if (res.statusCode < 200 || res.statusCode >= 300) {
+        const text = await res.body.text().catch(() => '');
+        const parsed = parseJson(text);
+        const serverMessage = parsed === INVALID ? undefined : serverMessageOf(parsed);
+        throw new CodemagicApiError('http', `The download failed with HTTP ${res.statusCode}.`, {
+          status: res.statusCode,
+          serverMessage,
+        });
+      }
+      const total = Number(header(res.headers, 'content-length')) || undefined;
+      let received = 0;
+      const counter = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          received += chunk.length;
+          opts.onProgress?.(received, total);
+          done(null, chunk);
+        },
+      });
+      try {
+        await pipeline(res.body, counter, sink, { signal: opts.signal });
+      } catch (e) {
+        throw this.transportError(e, 'the download', opts.signal);
+      }
+      return received;
+    }
+    throw new CodemagicApiError('network', 'The download was redirected too many times.');
+  }
+
+  /** Is this URL on one of the configured Codemagic API hosts (the only ones that get the token)? */
+  isCodemagicHost(url: URL | string): boolean {
+    const origin = new URL(url).origin;
+    return origin === new URL(this.opts.apiUrl).origin || origin === new URL(this.opts.v3Url).origin;
+  }
+
+  /** Legacy GET /builds/:id: artefacts there carry the secure file names that public links need. */
+  async getLegacyBuild(buildId: string, signal?: AbortSignal): Promise<Build> {
     const { json } = await this.get('legacy', `/builds/${enc(buildId)}`, signal);
     const build = normalizeBuild((json as { build?: unknown } | undefined)?.build);
     if (!build) throw this.shapeError('GET /builds/:id');
@@ -236,7 +310,8 @@ export class CodemagicClient {
         });
       return { status, json };
     }
-    const serverMessage = json === INVALID ? undefined : serverMessageOf(json);
+    // Defensive: a server that echoes the token back must not put it into our messages.
+    const serverMessage = (json === INVALID ? undefined : serverMessageOf(json))?.split(token).join('[token]');
     throw new CodemagicApiError(
       'http',
       `Codemagic answered ${status} to ${label}${serverMessage ? `: ${serverMessage}` : '.'}`,
@@ -284,7 +359,8 @@ export function retryAfterMs(h: Record<string, string | string[] | undefined>, n
     const at = Date.parse(retryAfter);
     if (!Number.isNaN(at)) return Math.max(0, at - now);
   }
-  const reset = Number(header(h, 'ratelimit-reset'));
+  const resetText = header(h, 'ratelimit-reset')?.trim();
+  const reset = resetText ? Number(resetText) : NaN;
   if (Number.isFinite(reset) && reset >= 0) {
     return reset > 1e9 ? Math.max(0, reset * 1000 - now) : reset * 1000;
   }

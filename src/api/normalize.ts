@@ -55,11 +55,12 @@ export function normalizeApp(v: unknown): App | undefined {
   };
 }
 
+/** Codemagic's secure file name is the whole path after /artifacts/ (`<uuid>/<uuid>/app.apk`). */
 function secureFilenameOf(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
-    const last = new URL(url).pathname.split('/').filter(Boolean).pop();
-    return last ? decodeURIComponent(last) : undefined;
+    const m = /^\/artifacts\/(.+)$/.exec(new URL(url).pathname);
+    return m ? m[1].split('/').map(decodeURIComponent).join('/') : undefined;
   } catch {
     return undefined;
   }

@@ -22,7 +22,7 @@ export interface Artifact {
   url?: string;
   /** v3 short-lived URL: needs no token and must never be sent one. */
   publicUrl?: string;
-  /** The last path segment of `url`, used by POST /artifacts/:secureFilename/public-url. */
+  /** The path of `url` after /artifacts/, used by POST /artifacts/:secureFilename/public-url. */
   secureFilename?: string;
 }
 

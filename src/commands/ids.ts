@@ -5,6 +5,14 @@ export const Commands = {
   clearToken: 'codemagic.clearToken',
   revealBuild: 'codemagic.revealBuild',
   openInCodemagic: 'codemagic.openInCodemagic',
+  cancelBuild: 'codemagic.cancelBuild',
+  copyBuildId: 'codemagic.copyBuildId',
+  rebuild: 'codemagic.rebuild',
+  removeBuild: 'codemagic.removeBuild',
+  clearFinished: 'codemagic.clearFinished',
+  refresh: 'codemagic.refresh',
+  downloadArtifact: 'codemagic.downloadArtifact',
+  copyArtifactLink: 'codemagic.copyArtifactLink',
 } as const;
 
 export const ContextKeys = {

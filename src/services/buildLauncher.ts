@@ -46,6 +46,7 @@ export async function launchBuild(
     folder: meta.folder,
     request: withoutVariableValues(request),
   });
+  s.poller.kick({ burst: true });
   void vscode.window.showInformationMessage(`Build ${buildId} started: ${what}.`, 'Open in Codemagic').then((c) => {
     if (c) void vscode.env.openExternal(vscode.Uri.parse(buildPageUrl(request.appId, buildId)));
   });

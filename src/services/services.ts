@@ -1,7 +1,9 @@
 import type * as vscode from 'vscode';
 import type { BuildStore } from '../core/buildStore';
+import type { Poller } from '../core/poller';
 import type { CodemagicService } from './codemagic';
 import type { FolderMemoryStore } from './memory';
+import type { Settings } from './settings';
 import type { TokenStore } from './tokenStore';
 
 /** What commands and views are handed by the composition root. */
@@ -11,4 +13,6 @@ export interface Services {
   codemagic: CodemagicService;
   store: BuildStore;
   memory: FolderMemoryStore;
+  poller: Poller;
+  settings: Settings;
 }

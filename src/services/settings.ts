@@ -3,6 +3,8 @@ import { checkApiUrl } from '../core/urls';
 
 export const DEFAULT_API_URL = 'https://api.codemagic.io';
 export const DEFAULT_API_V3_URL = 'https://codemagic.io/api/v3';
+export const DEFAULT_POLL_SECONDS = 15;
+export const MIN_POLL_SECONDS = 5;
 
 /**
  * Typed, on-demand access to the extension's settings. The API URLs are application-scoped in
@@ -31,6 +33,17 @@ export class Settings {
   historySize(): number {
     const n = this.section().get<number>('historySize', 50);
     return Number.isFinite(n) ? Math.min(500, Math.max(1, Math.floor(n))) : 50;
+  }
+
+  /** Seconds between status polls while builds run; never below the minimum. */
+  pollIntervalMs(): number {
+    const secs = this.section().get<number>('pollIntervalSeconds', DEFAULT_POLL_SECONDS);
+    return Math.max(MIN_POLL_SECONDS, Number.isFinite(secs) ? secs : DEFAULT_POLL_SECONDS) * 1000;
+  }
+
+  notifyOnFinish(): 'always' | 'failuresOnly' | 'never' {
+    const v = this.section().get<string>('notifyOnFinish', 'always');
+    return v === 'failuresOnly' || v === 'never' ? v : 'always';
   }
 
   static affectsApi(e: vscode.ConfigurationChangeEvent): boolean {
