@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isAlias, isMap, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 
 /** A workflow as codemagic.yaml declares it, with anchors and merge keys resolved. */
 export interface YamlWorkflow {
@@ -53,6 +53,12 @@ export function readWorkflows(text: string): WorkflowsResult {
     const line = lineCounter.linePos(err.pos[0]).line;
     return { workflows: [], error: { message: firstLine(err.message), line } };
   }
+  const unresolved = firstUnresolvedAlias(doc, lineCounter);
+  if (unresolved) {
+    const { name, line } = unresolved;
+    return { workflows: [], error: { message: `the anchor &${name} is not defined before *${name}`, line } };
+  }
+  keepNumberSource(doc);
   let js: unknown;
   try {
     js = doc.toJS({ maxAliasCount: 100 });
@@ -102,4 +108,31 @@ function workflowKeyLines(contents: unknown, lc: LineCounter): Map<string, numbe
     }
   }
   return lines;
+}
+
+/** Numbers keep their written form: `flutter: 3.10` is Flutter 3.10, not 3.1; `xcode: 16.0`, not 16. */
+function keepNumberSource(doc: Document): void {
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'number' && typeof node.source === 'string') node.value = node.source;
+    },
+  });
+}
+
+/** yaml 2 reports an alias to an unknown (or later) anchor only from toJS(), without a position. */
+function firstUnresolvedAlias(doc: Document, lc: LineCounter): { name: string; line: number } | undefined {
+  const anchors = new Set<string>();
+  let found: { name: string; line: number } | undefined;
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) {
+      if (!anchors.has(node.source)) {
+        found = { name: node.source, line: lc.linePos(node.range?.[0] ?? 0).line };
+        return visit.BREAK;
+      }
+    } else if (node && typeof node === 'object' && 'anchor' in node && typeof node.anchor === 'string') {
+      anchors.add(node.anchor);
+    }
+    return undefined;
+  });
+  return found;
 }
