@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { isFinal } from '../core/status';
 import type { Services } from '../services/services';
 import { showError } from '../views/errors';
 import { buildIdOf, noBuildMessage, pickBuild } from './target';
@@ -11,11 +10,7 @@ export async function cancelBuild(s: Services, arg?: unknown): Promise<void> {
     if (!arg && s.store.active().length === 0) noBuildMessage('cancel: none is running');
     return;
   }
-  const tracked = s.store.get(id);
-  if (tracked && isFinal(tracked)) {
-    void vscode.window.showInformationMessage(`Build ${id} has already ended (${tracked.status}).`);
-    return;
-  }
+  // Even when we think it ended, ask Codemagic: it answers 208 then, and our view may be stale.
   let alreadyFinished: boolean;
   try {
     ({ alreadyFinished } = await vscode.window.withProgress(

@@ -11,6 +11,7 @@ const LAST_FOLDER = 'codemagic.lastDownloadFolder';
 
 /** Only the file name: an artifact name never decides where outside the chosen folder we write. */
 export function safeFileName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
   const base = path.basename(name.replace(/\\/g, '/')).replace(/[<>:"|?*\u0000-\u001f]/g, '_');
   return base && base !== '.' && base !== '..' ? base : 'artifact';
 }

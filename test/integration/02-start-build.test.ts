@@ -70,7 +70,7 @@ suite('Start a build', () => {
   setup(async () => {
     fake.clearFaults();
     fake.clearRequests();
-    await vscode.commands.executeCommand('notifications.clearAll');
+    await ui.clearMessages();
     await closeQuickInput();
   });
 

@@ -30,7 +30,7 @@ suite('API token', () => {
   });
   setup(async () => {
     fake.clearRequests();
-    await vscode.commands.executeCommand('notifications.clearAll');
+    await ui.clearMessages();
     await closeQuickInput();
   });
 
@@ -47,7 +47,7 @@ suite('API token', () => {
     const checks = fake.requests.filter((r) => r.path.endsWith('/user'));
     assert.strictEqual(checks.length, 1, 'checked once with the server');
     assert.ok(checks[0].headers['x-auth-token'] === WRONG, 'the typed token was the one checked');
-    await vscode.commands.executeCommand('notifications.clearAll');
+    await ui.clearMessages();
     fake.clearRequests();
     void vscode.commands.executeCommand('codemagic.startBuild', { appId: 'a', workflowId: 'w', branch: 'main' });
     await ui.waitMessage('Set your Codemagic API token to start builds');

@@ -23,6 +23,15 @@ export interface Messages {
   statusBar: string[];
 }
 
+export interface TreeRow {
+  label: string;
+  description: string;
+  ariaLabel: string;
+  icon: string;
+  level: number;
+  expanded: boolean;
+}
+
 export const hasUi = !!process.env.CODEMAGIC_TEST_UI;
 
 async function call<T>(op: string, args: object = {}): Promise<T> {
@@ -63,6 +72,14 @@ export const ui = {
   press: (key: string) => call('press', { key }),
   clickRow: (text: string) => call('clickRow', { text }),
   messages: () => call<Messages>('messages'),
+  buildRows: () => call<TreeRow[]>('buildRows'),
+  /** Forgets the messages seen so far and closes the notifications. */
+  async clearMessages() {
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await call('clearMessages');
+    // Headless, toasts are not drawn: keep the notification center open so every message is in the page.
+    await vscode.commands.executeCommand('notifications.showList');
+  },
   clickDialogButton: (text: string) => call('clickDialogButton', { text }),
   /** Headless toasts are not drawn: open the notification center and click the button there. */
   async clickNotificationButton(message: string, button: string) {

@@ -6,7 +6,7 @@ const path = require('path');
 const util = require('util');
 const fs = require('fs');
 const { startCodeServer, ROOT } = require('./code-server');
-const { startUiDriver } = require('./ui-driver');
+const { startUiDriver, recordAlerts } = require('./ui-driver');
 
 const NOISE =
   /\[AgentHost|authentication provider 'github'|open-vsx\.org|AccountPolicyGate|ChatModelSelection|connection token|Creating a socket|grace time|builtin extensions cache|Service Worker|^\s+at |chat|Chat|copilot|Copilot|marketplace|gallery/;
@@ -57,6 +57,7 @@ async function main() {
 
   page = await cs.browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (e) => process.env.VERBOSE && console.error('[page error]', e.message));
+  await page.addInitScript(recordAlerts);
   page.on('crash', () => void finish(1, 'browser page crashed'));
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     let s = util.format(...args);

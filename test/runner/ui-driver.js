@@ -5,6 +5,30 @@ const http = require('http');
 
 const QUICK_INPUT = '.quick-input-widget';
 
+/**
+ * Screen-reader alerts replace each other: record every text they show, so a test can wait for a
+ * message that was already replaced by the next one. Install with page.addInitScript before goto.
+ */
+function recordAlerts() {
+  window.__cmAlerts = [];
+  const record = () => {
+    for (const e of document.querySelectorAll(
+      '.monaco-aria-container .monaco-alert, .monaco-aria-container [role=alert]',
+    )) {
+      const t = e.textContent?.trim();
+      if (t && window.__cmAlerts[window.__cmAlerts.length - 1] !== t) window.__cmAlerts.push(t);
+    }
+  };
+  new MutationObserver((muts) => {
+    if (
+      muts.some((m) =>
+        (m.target.nodeType === 1 ? m.target : m.target.parentElement)?.closest?.('.monaco-aria-container'),
+      )
+    )
+      record();
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+}
+
 function startUiDriver(getPage) {
   const ops = {
     async quickInput() {
@@ -61,6 +85,27 @@ function startUiDriver(getPage) {
           .filter(Boolean),
       }));
     },
+    /** Rows of the Codemagic Builds view: label, description, aria label, icon classes, depth. */
+    async buildRows() {
+      return getPage().evaluate(() => {
+        const pane = [...document.querySelectorAll('.pane')].find((p) =>
+          p.querySelector('.pane-header')?.textContent?.includes('Builds'),
+        );
+        if (!pane) return [];
+        return [...pane.querySelectorAll('.monaco-list-row')].map((r) => ({
+          label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
+          description: r.querySelector('.label-description')?.textContent?.trim() ?? '',
+          ariaLabel: r.getAttribute('aria-label') ?? '',
+          icon: r.querySelector('.custom-view-tree-node-item-icon')?.className ?? '',
+          level: Number(r.getAttribute('aria-level') ?? '0'),
+          expanded: r.getAttribute('aria-expanded') === 'true',
+        }));
+      });
+    },
+    async clearMessages() {
+      await getPage().evaluate(() => (window.__cmAlerts = []));
+      return {};
+    },
     async clickDialogButton({ text }) {
       await getPage().locator('.monaco-dialog-box .monaco-button', { hasText: text }).first().click();
       return {};
@@ -113,4 +158,4 @@ function startUiDriver(getPage) {
   );
 }
 
-module.exports = { startUiDriver };
+module.exports = { startUiDriver, recordAlerts };
