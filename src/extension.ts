@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { CodemagicApiError } from './api/errors';
 import { cancelBuild } from './commands/cancelBuild';
 import { clearFinished } from './commands/clearFinished';
 import { copyArtifactLink } from './commands/copyArtifactLink';
@@ -40,8 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
     intervalMs: () => settings.pollIntervalMs(),
     focused: () => vscode.window.state.focused,
     onFinal: (b) => void notifyFinished(b, settings.notifyOnFinish()),
-    onUnauthorized: () =>
-      void showError(log, new CodemagicApiError('http', 'Token rejected.', { status: 401 }), 'refresh build status'),
+    onUnauthorized: (e) => void showError(log, e, 'refresh build status'),
     log,
   });
   const s: Services = { log, tokens, codemagic, store, memory, poller, settings };

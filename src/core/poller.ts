@@ -21,8 +21,8 @@ export interface PollerOptions {
   focused: () => boolean;
   /** A tracked build reached a final status. */
   onFinal: (build: TrackedBuild) => void;
-  /** Polling stopped because the token was rejected; it resumes on the next kick. */
-  onUnauthorized: () => void;
+  /** Polling stopped because there is no token or it was rejected; it resumes on the next kick. */
+  onUnauthorized: (e: CodemagicApiError) => void;
   log: { info(m: string): void; warn(m: string): void };
   timers?: Timers;
 }
@@ -160,9 +160,11 @@ export class Poller {
       return;
     }
     if (err?.isUnauthorized) {
-      this.o.log.warn('Codemagic rejected the API token: build status updates are paused.');
+      this.o.log.warn(
+        `${err.kind === 'noToken' ? 'No API token is set' : 'Codemagic rejected the API token'}: build status updates are paused.`,
+      );
       this.paused = true;
-      this.o.onUnauthorized();
+      this.o.onUnauthorized(err);
       return;
     }
     if (err?.isRateLimited) {

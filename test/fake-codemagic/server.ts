@@ -158,6 +158,8 @@ export interface FakeBuild {
 }
 
 export interface BuildSeed {
+  /** Default: a new id. A test that restarts the extension re-creates its builds under their old ids. */
+  id?: string;
   /** Default: the first app. */
   appId?: string;
   /** Default: the app's first UI workflow, else 'default-workflow' (a yaml workflow). */
@@ -433,6 +435,7 @@ export class FakeCodemagic {
     if (branch === null && tag === null) branch = 'main';
     const createdAt = partial.createdAt === undefined ? Date.now() : new Date(partial.createdAt).getTime();
     const b = this.newBuild(app, {
+      id: partial.id,
       workflowId,
       workflowName: partial.workflowName,
       branch,
@@ -533,6 +536,7 @@ export class FakeCodemagic {
   private newBuild(
     app: FakeApp,
     p: {
+      id?: string;
       workflowId: string;
       workflowName?: string;
       branch: string | null;
@@ -550,7 +554,7 @@ export class FakeCodemagic {
     const index = (this.indexByApp.get(app.id) ?? 0) + 1;
     this.indexByApp.set(app.id, index);
     const b: FakeBuild = {
-      id: this.newId(),
+      id: p.id ?? this.newId(),
       appId: app.id,
       workflowId: p.workflowId,
       workflowSource: ui ? 'ui' : 'file',

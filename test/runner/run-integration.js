@@ -11,6 +11,12 @@ const { startUiDriver, recordAlerts } = require('./ui-driver');
 const NOISE =
   /\[AgentHost|authentication provider 'github'|open-vsx\.org|AccountPolicyGate|ChatModelSelection|connection token|Creating a socket|grace time|builtin extensions cache|Service Worker|^\s+at |chat|Chat|copilot|Copilot|marketplace|gallery/;
 
+// The main suite, then a second phase after a window reload (tracked builds must survive it).
+const PHASES = [
+  { name: 'integration', tests: 'out/test/integration/index.js' },
+  { name: 'after-restart', tests: 'out/test/integration/restart/index.js' },
+];
+
 // Tests use API tokens that start with this mark: if one reaches the test output, the run fails.
 const TOKEN_MARK = /cmtok_SECRET/;
 let leaked = false;
@@ -21,31 +27,31 @@ async function main() {
   let page;
   const driver = await startUiDriver(() => page);
   const resultFile = path.join(require('os').tmpdir(), `cm-result-${process.pid}.json`);
-  fs.rmSync(resultFile, { force: true });
   const cs = await startCodeServer({ env: { CODEMAGIC_TEST_UI: driver.url, CODEMAGIC_TEST_RESULT: resultFile } });
   process.env.CODEMAGIC_TEST_TMP = cs.tmp;
   let done = false;
   const finish = async (code, why) => {
     if (done) return;
     done = true;
-    let summary;
-    try {
-      summary = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
-    } catch {
-      summary = undefined;
+    const summaries = PHASES.map((p) => {
+      try {
+        return JSON.parse(fs.readFileSync(`${resultFile}.${p.name}`, 'utf8'));
+      } catch {
+        return undefined;
+      }
+    });
+    if (code === 0 && summaries.some((x) => !x || x.tests === 0)) {
+      why += `; but a phase ran no test (${PHASES.map((p, i) => `${p.name}: ${summaries[i]?.tests ?? 0}`).join(', ')})`;
+      code = 1;
     }
     if (leaked) {
       why += '; but an API token appeared in the test output (redacted above)';
       code = 1;
     }
-    if (code === 0 && (!summary || summary.tests === 0)) {
-      why += '; but the integration suite ran no test';
-      code = 1;
-    }
     console.log(`[integration] ${why}; exit ${code} after ${Date.now() - t0}ms`);
     driver.close();
     await cs.stop();
-    fs.rmSync(resultFile, { force: true });
+    for (const p of PHASES) fs.rmSync(`${resultFile}.${p.name}`, { force: true });
     process.exit(code);
   };
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => void finish(130, sig));
@@ -67,17 +73,27 @@ async function main() {
     }
     if (process.env.VERBOSE || !NOISE.test(s)) (console[type] || console.log)(s);
   });
+  const open = (phase) =>
+    page.goto(
+      cs.workbenchUrl([
+        ['extensionDevelopmentPath', cs.rem(ROOT)],
+        ['extensionTestsPath', cs.rem(path.join(ROOT, phase.tests))],
+        ['skipWelcome', 'true'],
+      ]),
+    );
+  let phase = 0;
   await page.exposeFunction('codeAutomationExit', (code) => {
+    if (code === 0 && phase + 1 < PHASES.length) {
+      // Reload the window: a new extension host, the same browser storage and server.
+      phase++;
+      console.log(`[integration] reloading the window for the "${PHASES[phase].name}" phase`);
+      setTimeout(() => open(PHASES[phase]).catch((e) => void finish(1, `reload failed: ${e.message}`)), 500);
+      return;
+    }
     clearTimeout(timer);
     void finish(code, 'tests finished');
   });
-  await page.goto(
-    cs.workbenchUrl([
-      ['extensionDevelopmentPath', cs.rem(ROOT)],
-      ['extensionTestsPath', cs.rem(path.join(ROOT, 'out/test/integration/index.js'))],
-      ['skipWelcome', 'true'],
-    ]),
-  );
+  await open(PHASES[0]);
 }
 
 main().catch((e) => {

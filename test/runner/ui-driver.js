@@ -76,9 +76,13 @@ function startUiDriver(getPage) {
     /** Text of the screen-reader alerts (headless toasts are not drawn) and of any dialog. */
     async messages() {
       return getPage().evaluate(() => ({
-        alerts: [...document.querySelectorAll('.monaco-aria-container .monaco-alert, [role=alert]')]
-          .map((e) => e.textContent?.trim() ?? '')
-          .filter(Boolean),
+        // Every alert seen since the last clearMessages, and what the notification center lists.
+        alerts: [
+          ...(window.__cmAlerts ?? []),
+          ...[...document.querySelectorAll('.notifications-center .monaco-list-row')].map((e) =>
+            `${e.getAttribute('aria-label') ?? ''} ${e.textContent ?? ''}`.trim(),
+          ),
+        ],
         dialog: document.querySelector('.monaco-dialog-box')?.textContent?.trim() ?? '',
         statusBar: [...document.querySelectorAll('.statusbar-item')]
           .map((e) => e.textContent?.trim() ?? '')
@@ -101,6 +105,14 @@ function startUiDriver(getPage) {
           expanded: r.getAttribute('aria-expanded') === 'true',
         }));
       });
+    },
+    async html({ selector }) {
+      return {
+        html: await getPage().evaluate(
+          (sel) => document.querySelector(sel)?.outerHTML?.slice(0, 6000) ?? '(none)',
+          selector,
+        ),
+      };
     },
     async clearMessages() {
       await getPage().evaluate(() => (window.__cmAlerts = []));
