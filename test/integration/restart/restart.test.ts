@@ -42,7 +42,7 @@ suite('After a window reload', () => {
     for (const b of state.running) {
       await waitFor(
         `a poll of ${b.id}`,
-        async () => fake.requestsTo('GET', new RegExp(`/builds/${b.id}$`)).length > 0,
+        () => Promise.resolve(fake.requestsTo('GET', new RegExp(`/builds/${b.id}$`)).length > 0),
         20_000,
       );
     }
