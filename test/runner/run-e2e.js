@@ -71,6 +71,50 @@ test('palette -> "Start Codemagic build" -> pick workflow -> the fake gets the P
   await page.screenshot({ path: path.join(MEDIA, 'screenshot-status-bar.png') });
 });
 
+async function startFromPalette(page, fake, workflowLabel) {
+  const before = fake.requestsTo('POST', '/builds').length;
+  await runCommand(page, 'Start Codemagic build');
+  await row(page, workflowLabel).click();
+  await waitUntil(() => fake.requestsTo('POST', '/builds').length > before, 'the POST /builds');
+  return fake.builds().sort((a, b) => b.createdAt - a.createdAt)[0].id;
+}
+
+async function waitUntil(check, what, ms = 15000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('the Builds view: live statuses, and the inline cancel button of a running build reaches the fake', async ({
+  page,
+  fake,
+}) => {
+  fake.tick(3); // the build of the first test finishes
+  const building = await startFromPalette(page, fake, 'Android Debug');
+  fake.tick(2);
+  const queued = await startFromPalette(page, fake, 'iOS Release');
+  await page.locator('.activitybar [aria-label^="Codemagic"]').first().click();
+  const tree = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Builds' }) });
+  await runCommand(page, 'Codemagic: Refresh Builds');
+  const buildRow = (id) => tree.locator(`.monaco-list-row[aria-label*="${id}"]`).first();
+  await tree.locator('.monaco-list-row[aria-label*="finished"]').first().waitFor();
+  await buildRow(building).locator('.codicon-sync').waitFor();
+  // Expand the finished build: its steps and artifacts.
+  await tree.locator('.monaco-list-row[aria-label*="finished"]').first().click();
+  await tree.locator('.monaco-list-row', { hasText: 'app-release.apk' }).first().waitFor();
+  await buildRow(queued).hover();
+  await page.screenshot({ path: path.join(MEDIA, 'screenshot-builds.png') });
+  const cancel = buildRow(queued).locator('.action-label[aria-label="Cancel Build"]');
+  await cancel.waitFor();
+  await cancel.click();
+  await waitUntil(() => fake.requestsTo('POST', `/builds/${queued}/cancel`).length === 1, 'the cancel request');
+  await buildRow(queued).locator('.codicon-circle-slash').waitFor();
+  assert.strictEqual(fake.requestsTo('POST', `/builds/${queued}/cancel`).length, 1, 'exactly one cancel');
+  assert.strictEqual(fake.build(queued).status, 'canceled');
+});
+
 async function main() {
   const t0 = Date.now();
   fs.mkdirSync(RESULTS, { recursive: true });
