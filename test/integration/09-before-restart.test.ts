@@ -22,9 +22,9 @@ suite('Before a restart', () => {
   test('two running builds and a cancelled one are tracked', async () => {
     const start = (workflowId: string) =>
       vscode.commands.executeCommand<string>('codemagic.startBuild', { appId: APP, workflowId, branch: 'main' });
-    const a = (await start('resume-a'));
-    const b = (await start('resume-b'));
-    const done = (await start('resume-done'));
+    const a = await start('resume-a');
+    const b = await start('resume-b');
+    const done = await start('resume-done');
     await vscode.commands.executeCommand('codemagic.cancelBuild', done);
     assert.strictEqual(fake.build(done)!.status, 'canceled');
     saveRestartState({

@@ -11,6 +11,11 @@ export function runMochaIn(dir: string, phase: string): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec' });
   const only = process.env.CODEMAGIC_TEST_GREP;
   if (only) mocha.grep(only);
+  else if (!hasUi) {
+    // Desktop VS Code (test:desktop) has no browser UI driver: run the suites that need none.
+    console.log('No UI driver (desktop run): running the Foundation suite only.');
+    mocha.grep('Foundation');
+  }
   mocha.rootHooks({
     async afterEach(this: Mocha.Context) {
       const t = this.currentTest;
