@@ -6,20 +6,23 @@ import { copyBuildId } from './commands/copyBuildId';
 import { downloadArtifact } from './commands/downloadArtifact';
 import { Commands } from './commands/ids';
 import { openInCodemagic } from './commands/openInCodemagic';
-import { rebuild } from './commands/rebuild';
+import { rebuild, rebuildLast } from './commands/rebuild';
 import { refresh } from './commands/refresh';
 import { removeBuild } from './commands/removeBuild';
 import { revealBuild } from './commands/revealBuild';
 import { startBuild } from './commands/startBuild';
+import { startBuildWithOptions } from './commands/startBuildWithOptions';
 import { clearToken, setToken } from './commands/token';
 import { BuildStore } from './core/buildStore';
 import { Poller } from './core/poller';
 import { CodemagicService } from './services/codemagic';
 import { FolderMemoryStore } from './services/memory';
+import { OptionsMemory } from './services/optionsMemory';
 import type { Services } from './services/services';
 import { Settings } from './services/settings';
 import { TokenStore } from './services/tokenStore';
 import { BuildsTreeProvider, createBuildsView } from './views/buildsTree';
+import { CODEMAGIC_YAML_SELECTOR, WorkflowCodeLensProvider } from './views/codeLens';
 import { showError } from './views/errors';
 import { notifyFinished } from './views/notifications';
 import { BuildStatusBar } from './views/statusBar';
@@ -30,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const settings = new Settings();
   const tokens = new TokenStore(context.secrets);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
-  const codemagic = new CodemagicService(settings, tokens, `codemagic-vscode/${version}`);
+  const codemagic = new CodemagicService(settings, tokens, `codemagic-vscode/${version}`, log);
   const store = new BuildStore(context.workspaceState, log, () => settings.historySize());
   const memory = new FolderMemoryStore(context.workspaceState);
   const poller = new Poller({
@@ -42,7 +45,9 @@ export function activate(context: vscode.ExtensionContext): void {
     onUnauthorized: (e) => void showError(log, e, 'refresh build status'),
     log,
   });
-  const s: Services = { log, tokens, codemagic, store, memory, poller, settings };
+  const options = new OptionsMemory(context.workspaceState, context.secrets);
+  const s: Services = { log, tokens, codemagic, store, memory, poller, settings, options };
+  const lenses = new WorkflowCodeLensProvider(store);
   const tree = new BuildsTreeProvider(store);
   const view = createBuildsView(tree);
   void tokens.refresh();
@@ -59,6 +64,12 @@ export function activate(context: vscode.ExtensionContext): void {
     command(Commands.setToken, () => setToken(tokens, codemagic, log)),
     command(Commands.clearToken, () => clearToken(tokens, log)),
     command(Commands.startBuild, (args) => startBuild(s, args)),
+    command(Commands.startBuildWithOptions, (args) => startBuildWithOptions(s, args)),
+    command(Commands.rebuildLast, () => rebuildLast(s)),
+    lenses,
+    vscode.languages.registerCodeLensProvider(CODEMAGIC_YAML_SELECTOR, lenses),
+    // Variable values of builds no longer listed are dropped from SecretStorage.
+    store.onDidChange(() => void options.prune(new Set(store.list().map((b) => b.id)))),
     command(Commands.revealBuild, (id, opts) => revealBuild(view, tree, id, opts)),
     command(Commands.openInCodemagic, (node) => openInCodemagic(store, node as never)),
     command(Commands.cancelBuild, (node) => cancelBuild(s, node)),

@@ -1,6 +1,8 @@
 /** Every command id the extension registers; package.json contributes the same set (a test checks). */
 export const Commands = {
   startBuild: 'codemagic.startBuild',
+  startBuildWithOptions: 'codemagic.startBuildWithOptions',
+  rebuildLast: 'codemagic.rebuildLast',
   setToken: 'codemagic.setToken',
   clearToken: 'codemagic.clearToken',
   revealBuild: 'codemagic.revealBuild',

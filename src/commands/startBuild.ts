@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import type { StartBuildRequest } from '../api/types';
+import { toStartRequest } from '../core/buildOptions';
 import type { BuildRef } from '../core/refs';
+import type { YamlWorkflow } from '../core/workflows';
 import { getGitApi, remoteUrls } from '../git/gitApi';
-import { resolveStartContext } from '../git/folder';
+import { resolveStartContext, type StartContext } from '../git/folder';
 import { launchBuild } from '../services/buildLauncher';
 import type { Services } from '../services/services';
 import { chooseApp } from '../views/appPick';
@@ -21,7 +22,7 @@ export interface StartBuildArgs {
   folder?: string;
 }
 
-function argsOf(a: unknown): StartBuildArgs {
+export function argsOf(a: unknown): StartBuildArgs {
   if (!a || typeof a !== 'object' || a instanceof vscode.Uri) return {};
   const r = a as Record<string, unknown>;
   const s = (k: string) => (typeof r[k] === 'string' && r[k] ? r[k] : undefined);
@@ -34,6 +35,46 @@ export async function ensureToken(s: Services, doing: string): Promise<boolean> 
   const choice = await vscode.window.showWarningMessage(`Set your Codemagic API token to ${doing}.`, 'Set API Token');
   if (choice !== 'Set API Token') return false;
   return (await vscode.commands.executeCommand<boolean>(Commands.setToken)) === true;
+}
+
+/** The app and workflow a build is for, and where they were chosen. */
+export interface AppAndWorkflow {
+  ctx?: StartContext;
+  appId: string;
+  appName?: string;
+  workflowId: string;
+  workflowName?: string;
+  yamlWorkflow?: YamlWorkflow;
+}
+
+/** App (from args, the remote, or a pick) then workflow (from args or a pick); remembered per folder. */
+export async function chooseAppAndWorkflow(
+  s: Services,
+  args: StartBuildArgs,
+  ctx: StartContext | undefined,
+): Promise<AppAndWorkflow | undefined> {
+  const memory = ctx ? s.memory.get(ctx.key) : {};
+  let appId = args.appId;
+  let appName: string | undefined;
+  let apiWorkflows: { id: string; name: string }[] = [];
+  if (!appId) {
+    const app = await chooseApp(s.codemagic.listApps(), ctx?.repo ? remoteUrls(ctx.repo) : [], memory.appId);
+    if (!app) return undefined;
+    ({ id: appId, name: appName, workflows: apiWorkflows } = app);
+  }
+  const yaml = ctx ? await readYamlIn(ctx.root) : undefined;
+  if (yaml?.result.error) s.log.warn(`Could not read ${yaml.uri.toString(true)}: ${yaml.result.error.message}`);
+  let workflowId = args.workflowId;
+  let workflowName: string | undefined;
+  if (!workflowId) {
+    const workflow = await chooseWorkflow(yaml, apiWorkflows, memory.workflowId);
+    if (!workflow) return undefined;
+    ({ id: workflowId, name: workflowName } = workflow);
+  }
+  const yamlWorkflow = yaml?.result.workflows.find((w) => w.id === workflowId);
+  workflowName ??= yamlWorkflow?.name;
+  if (ctx) await s.memory.remember(ctx.key, { appId, workflowId });
+  return { ctx, appId, appName, workflowId, workflowName, yamlWorkflow };
 }
 
 /**
@@ -51,38 +92,19 @@ export async function startBuild(s: Services, rawArgs?: unknown): Promise<string
     s.codemagic.client(); // fail early on unsafe API settings
     const ctx = await resolveStartContext(args.folder);
     const repo = ctx?.repo;
-
     let ref: BuildRef | undefined = args.tag ? { tag: args.tag } : args.branch ? { branch: args.branch } : undefined;
     if (!ref) {
       ref = await chooseRef(repo, refProblem(repo, !!(await getGitApi())));
       if (!ref || !(await confirmPushed(repo, ref))) return undefined;
     }
-
-    const memory = ctx ? s.memory.get(ctx.key) : {};
-    let appId = args.appId;
-    let appName: string | undefined;
-    let apiWorkflows: { id: string; name: string }[] = [];
-    if (!appId) {
-      const app = await chooseApp(s.codemagic.listApps(), repo ? remoteUrls(repo) : [], memory.appId);
-      if (!app) return undefined;
-      ({ id: appId, name: appName, workflows: apiWorkflows } = app);
-    }
-
-    let workflowId = args.workflowId;
-    let workflowName: string | undefined;
-    const yaml = ctx ? await readYamlIn(ctx.root) : undefined;
-    if (yaml?.result.error) s.log.warn(`Could not read ${yaml.uri.toString(true)}: ${yaml.result.error.message}`);
-    if (!workflowId) {
-      const workflow = await chooseWorkflow(yaml, apiWorkflows, memory.workflowId);
-      if (!workflow) return undefined;
-      ({ id: workflowId, name: workflowName } = workflow);
-    } else {
-      workflowName = yaml?.result.workflows.find((w) => w.id === workflowId)?.name;
-    }
-
-    if (ctx) await s.memory.remember(ctx.key, { appId, workflowId });
-    const request: StartBuildRequest = { appId, workflowId, ...ref };
-    return await launchBuild(s, request, { appName, workflowName, folder: ctx?.key });
+    const chosen = await chooseAppAndWorkflow(s, args, ctx);
+    if (!chosen) return undefined;
+    const request = toStartRequest(chosen.appId, chosen.workflowId, { ref }, s.settings.defaultLabels());
+    return await launchBuild(s, request, {
+      appName: chosen.appName,
+      workflowName: chosen.workflowName,
+      folder: ctx?.key,
+    });
   } catch (e) {
     const retry = await showError(s.log, e instanceof PickLoadError ? e.cause : e, 'start a Codemagic build');
     return retry ? startBuild(s, rawArgs) : undefined;

@@ -33,6 +33,7 @@ export async function launchBuild(
     return retry ? launchBuild(s, request, meta) : undefined;
   }
   s.log.info(`Started build ${buildId}: app ${request.appId}, ${what}.`);
+  await s.options.rememberBuildVariables(buildId, request.environment?.variables ?? {});
   await s.store.add({
     id: buildId,
     appId: request.appId,

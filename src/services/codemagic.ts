@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CodemagicClient } from '../api/client';
+import { proxyDispatcher, redactProxy } from '../api/proxy';
 import type { App } from '../api/types';
 import { Settings } from './settings';
 import type { TokenStore } from './tokenStore';
@@ -14,6 +15,7 @@ export class CodemagicService implements vscode.Disposable {
     private readonly settings: Settings,
     private readonly tokens: TokenStore,
     private readonly userAgent: string,
+    private readonly log: vscode.LogOutputChannel,
   ) {
     this.subscriptions = [
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -48,7 +50,19 @@ export class CodemagicService implements vscode.Disposable {
 
   private create(getToken: () => Thenable<string | undefined> | string): CodemagicClient {
     const { apiUrl, v3Url } = this.settings.apiUrls();
-    return new CodemagicClient({ apiUrl, v3Url, getToken: async () => getToken(), userAgent: this.userAgent });
+    const proxy = this.settings.proxy();
+    const dispatcher = proxyDispatcher(proxy);
+    if (dispatcher)
+      this.log.info(
+        `Connecting to Codemagic through the proxy ${redactProxy(proxy.proxy ?? proxy.env.HTTPS_PROXY ?? proxy.env.HTTP_PROXY)}.`,
+      );
+    return new CodemagicClient({
+      apiUrl,
+      v3Url,
+      getToken: async () => getToken(),
+      userAgent: this.userAgent,
+      dispatcher,
+    });
   }
 
   dispose(): void {

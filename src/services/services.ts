@@ -3,6 +3,7 @@ import type { BuildStore } from '../core/buildStore';
 import type { Poller } from '../core/poller';
 import type { CodemagicService } from './codemagic';
 import type { FolderMemoryStore } from './memory';
+import type { OptionsMemory } from './optionsMemory';
 import type { Settings } from './settings';
 import type { TokenStore } from './tokenStore';
 
@@ -15,4 +16,5 @@ export interface Services {
   memory: FolderMemoryStore;
   poller: Poller;
   settings: Settings;
+  options: OptionsMemory;
 }

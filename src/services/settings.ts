@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ProxySettings } from '../api/proxy';
 import { checkApiUrl } from '../core/urls';
 
 export const DEFAULT_API_URL = 'https://api.codemagic.io';
@@ -46,7 +47,29 @@ export class Settings {
     return v === 'failuresOnly' || v === 'never' ? v : 'always';
   }
 
+  /** Labels added to every build this extension starts, so they can be found in Codemagic. */
+  defaultLabels(): string[] {
+    const v = this.section().get<unknown>('defaultLabels', []);
+    return Array.isArray(v)
+      ? v.filter((x): x is string => typeof x === 'string' && !!x.trim()).map((x) => x.trim())
+      : [];
+  }
+
+  /** VS Code's own proxy settings, which we apply to undici ourselves. */
+  proxy(): ProxySettings {
+    const http = vscode.workspace.getConfiguration('http');
+    return {
+      proxy: http.get<string>('proxy')?.trim() || undefined,
+      strictSSL: http.get<boolean>('proxyStrictSSL', true),
+      noProxy: http.get<string[]>('noProxy', []) ?? [],
+      env: process.env,
+    };
+  }
+
+  /** Settings that change how or where the client connects. */
   static affectsApi(e: vscode.ConfigurationChangeEvent): boolean {
-    return e.affectsConfiguration('codemagic.apiUrl') || e.affectsConfiguration('codemagic.apiV3Url');
+    return ['codemagic.apiUrl', 'codemagic.apiV3Url', 'http.proxy', 'http.proxyStrictSSL', 'http.noProxy'].some((k) =>
+      e.affectsConfiguration(k),
+    );
   }
 }

@@ -93,6 +93,7 @@ export const ui = {
   click: (selector: string, text?: string) => call('click', { selector, text }),
   hover: (selector: string, text?: string) => call('hover', { selector, text }),
   screenshot: (path: string) => call('screenshot', { path }),
+  storageDump: async () => (await call<{ text: string }>('storageDump')).text,
   html: (selector: string) => call<{ html: string }>('html', { selector }),
 
   /** Waits for a quick input whose rows or title match. */

@@ -114,6 +114,43 @@ function startUiDriver(getPage) {
         ),
       };
     },
+    /** Everything the browser persisted for the workbench (IndexedDB, localStorage), as text. */
+    async storageDump() {
+      const text = await getPage().evaluate(async () => {
+        const dec = new TextDecoder();
+        const asText = (v) => {
+          if (v instanceof Uint8Array || v instanceof ArrayBuffer) return dec.decode(v);
+          if (v instanceof Map) return JSON.stringify([...v.entries()].map(([k, x]) => [k, asText(x)]));
+          try {
+            return typeof v === 'string' ? v : JSON.stringify(v);
+          } catch {
+            return String(v);
+          }
+        };
+        const out = [];
+        for (const info of await indexedDB.databases()) {
+          const db = await new Promise((res, rej) => {
+            const r = indexedDB.open(info.name);
+            r.onsuccess = () => res(r.result);
+            r.onerror = () => rej(r.error);
+          });
+          for (const store of db.objectStoreNames) {
+            const tx = db.transaction(store, 'readonly').objectStore(store);
+            const [keys, values] = await Promise.all(
+              [tx.getAllKeys(), tx.getAll()].map(
+                (req) => new Promise((res) => (req.onsuccess = () => res(req.result))),
+              ),
+            );
+            keys.forEach((k, i) => out.push(`${info.name}/${store}/${asText(k)}=${asText(values[i])}`));
+          }
+          db.close();
+        }
+        for (let i = 0; i < localStorage.length; i++)
+          out.push(`localStorage/${localStorage.key(i)}=${localStorage.getItem(localStorage.key(i))}`);
+        return out.join('\n');
+      });
+      return { text };
+    },
     async clearMessages() {
       await getPage().evaluate(() => (window.__cmAlerts = []));
       return {};
