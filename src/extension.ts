@@ -82,7 +82,7 @@ export function activate(context: vscode.ExtensionContext): void {
     command(Commands.copyArtifactLink, (node) => copyArtifactLink(s, node)),
     // Poll again soon when the user comes back, when the token is replaced, and when settings change.
     vscode.window.onDidChangeWindowState((w) => w.focused && poller.kick({ soonMs: 2000 })),
-    tokens.onDidChange((signedIn) => signedIn && poller.kick({ soonMs: 500 })),
+    tokens.onDidChange((signedIn) => signedIn && poller.resume()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('codemagic') && poller.kick()),
   );
   // Tracked builds that were running when the window closed resume on their own.

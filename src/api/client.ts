@@ -129,7 +129,11 @@ export class CodemagicClient {
   /** v3 GET /user, or legacy GET /apps: a cheap request that fails with 401 on a bad token. */
   async checkToken(signal?: AbortSignal): Promise<User> {
     return this.withV3Fallback(
-      async () => normalizeUser(((await this.get('v3', '/user', signal)).json as { data?: unknown })?.data),
+      async () => {
+        const data = ((await this.get('v3', '/user', signal)).json as { data?: unknown } | undefined)?.data;
+        if (!data || typeof data !== 'object') throw this.shapeError('GET /user');
+        return normalizeUser(data);
+      },
       async () => {
         await this.listApps(signal);
         return {};
@@ -245,8 +249,13 @@ export class CodemagicClient {
     }
   }
 
-  private get(api: Api, path: string, signal?: AbortSignal): Promise<Answer> {
-    return this.send({ method: 'GET', api, path, signal }, true);
+  /** A GET whose answer must be a JSON body: an empty one is as unreadable as broken JSON. */
+  private async get(api: Api, path: string, signal?: AbortSignal): Promise<Answer> {
+    const answer = await this.send({ method: 'GET', api, path, signal }, true);
+    if (answer.json === undefined) {
+      throw new CodemagicApiError('parse', `Codemagic sent an empty answer to GET ${path}.`, { status: answer.status });
+    }
+    return answer;
   }
 
   private shapeError(endpoint: string): CodemagicApiError {
@@ -320,17 +329,28 @@ export class CodemagicClient {
   }
 
   private transportError(e: unknown, label: string, userSignal?: AbortSignal): CodemagicApiError {
-    const err = e as { name?: string; code?: string };
+    const err = e as { name?: string; code?: string; cause?: { code?: string } };
     if (userSignal?.aborted) return new CodemagicApiError('network', `${label} was cancelled.`);
+    const code = err.code ?? err.cause?.code;
+    // Never connected: the request certainly did not reach Codemagic.
+    const notSent = [
+      'ECONNREFUSED',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      'UND_ERR_CONNECT_TIMEOUT',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+    ].includes(code ?? '');
     const timedOut =
-      err.name === 'TimeoutError' ||
-      err.name === 'AbortError' ||
-      err.code === 'UND_ERR_HEADERS_TIMEOUT' ||
-      err.code === 'UND_ERR_BODY_TIMEOUT' ||
-      err.code === 'UND_ERR_CONNECT_TIMEOUT';
+      !notSent &&
+      (err.name === 'TimeoutError' ||
+        err.name === 'AbortError' ||
+        code === 'UND_ERR_HEADERS_TIMEOUT' ||
+        code === 'UND_ERR_BODY_TIMEOUT');
     if (timedOut) return new CodemagicApiError('timeout', `Codemagic did not answer ${label} in time.`);
-    const code = err.code ? ` (${err.code})` : '';
-    return new CodemagicApiError('network', `Could not reach Codemagic for ${label}${code}.`);
+    return new CodemagicApiError('network', `Could not reach Codemagic for ${label}${code ? ` (${code})` : ''}.`, {
+      notSent,
+    });
   }
 }
 

@@ -23,11 +23,13 @@ export class CodemagicApiError extends Error {
   readonly serverMessage?: string;
   /** For 429: how long the server asked us to wait. */
   readonly retryAfterMs?: number;
+  /** For network errors: the request certainly never reached the server (refused, unknown host). */
+  readonly notSent: boolean;
 
   constructor(
     kind: ApiErrorKind,
     message: string,
-    opts: { status?: number; serverMessage?: string; retryAfterMs?: number } = {},
+    opts: { status?: number; serverMessage?: string; retryAfterMs?: number; notSent?: boolean } = {},
   ) {
     super(message);
     this.name = 'CodemagicApiError';
@@ -35,6 +37,7 @@ export class CodemagicApiError extends Error {
     this.status = opts.status;
     this.serverMessage = opts.serverMessage?.slice(0, MAX_SERVER_MESSAGE);
     this.retryAfterMs = opts.retryAfterMs;
+    this.notSent = opts.notSent ?? kind === 'noToken';
   }
 
   get isUnauthorized(): boolean {

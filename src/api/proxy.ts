@@ -1,4 +1,4 @@
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
 export interface ProxySettings {
   /** VS Code's http.proxy; empty when unset. */
@@ -15,13 +15,14 @@ const envVar = (env: ProxySettings['env'], name: string) => env[name] ?? env[nam
 
 /**
  * The dispatcher for Codemagic requests: through the proxy of VS Code's http.proxy setting, or of the
- * HTTPS_PROXY / HTTP_PROXY environment, minus NO_PROXY / http.noProxy hosts. Undefined when there is
- * no proxy (undici's default then). undici does not see the proxy VS Code patches into Node's http.
+ * HTTPS_PROXY / HTTP_PROXY environment, minus NO_PROXY / http.noProxy hosts; else a plain agent of our
+ * own. Never undici's global dispatcher: the host may have replaced it (with retries of its own, which
+ * must never resend POST /builds), and undici does not see the proxy VS Code patches into Node's http.
  */
-export function proxyDispatcher(p: ProxySettings): Dispatcher | undefined {
+export function proxyDispatcher(p: ProxySettings): Dispatcher {
   const httpsProxy = p.proxy || envVar(p.env, 'HTTPS_PROXY') || envVar(p.env, 'HTTP_PROXY');
   const httpProxy = p.proxy || envVar(p.env, 'HTTP_PROXY') || httpsProxy;
-  if (!httpsProxy && !httpProxy) return undefined;
+  if (!httpsProxy && !httpProxy) return new Agent({ connect: { rejectUnauthorized: p.strictSSL } });
   const noProxy = [...p.noProxy, ...(envVar(p.env, 'NO_PROXY') ?? '').split(',')]
     .map((s) => s.trim())
     .filter(Boolean)
@@ -36,6 +37,10 @@ export function proxyDispatcher(p: ProxySettings): Dispatcher | undefined {
 }
 
 /** A proxy URL without its user name and password, for logs. */
+export function hasProxy(p: ProxySettings): boolean {
+  return !!(p.proxy || envVar(p.env, 'HTTPS_PROXY') || envVar(p.env, 'HTTP_PROXY'));
+}
+
 export function redactProxy(url: string | undefined): string {
   if (!url) return '(none)';
   try {

@@ -57,7 +57,8 @@ export function toStartRequest(
   const req: StartBuildRequest = { appId, workflowId, ...o.ref };
   const labels = unique([...(o.labels ?? []), ...defaultLabels]);
   const variables = o.variables && Object.keys(o.variables).length ? o.variables : undefined;
-  const groups = o.groups?.length ? unique(o.groups) : undefined;
+  const uniqueGroups = unique(o.groups ?? []);
+  const groups = uniqueGroups.length ? uniqueGroups : undefined;
   const software = Object.fromEntries(Object.entries(o.software ?? {}).filter(([, v]) => !!v?.trim()));
   const softwareVersions = Object.keys(software).length ? software : undefined;
   if (labels.length) req.labels = labels;

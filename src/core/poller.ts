@@ -60,11 +60,17 @@ export class Poller {
     this.timers = o.timers ?? realTimers;
   }
 
-  /** Something changed (a start, a cancel, a resume, focus): make sure a poll is scheduled. */
+  /** Something changed (a start, a cancel, focus): make sure a poll is scheduled. */
   kick(opts: { burst?: boolean; soonMs?: number } = {}): void {
-    this.paused = false;
+    if (opts.burst) this.paused = false; // a start or cancel just worked: the token is good
     if (opts.burst) this.burstLeft = BURST_POLLS;
     this.schedule(opts.soonMs ?? (opts.burst ? BURST_MS : this.nextDelay()));
+  }
+
+  /** The token changed: polling that paused on a missing or rejected token may go on. */
+  resume(): void {
+    this.paused = false;
+    this.kick({ soonMs: 500 });
   }
 
   /** Polls now (after any poll in flight): for Refresh and after a 208. */
@@ -133,6 +139,7 @@ export class Poller {
   private async pollOne(tracked: TrackedBuild): Promise<void> {
     const client = this.o.client();
     const build = await client.getBuild(tracked.id);
+    if (this.disposed) return;
     const statusChanged = build.status !== tracked.status;
     const final = isFinal(build);
     // Steps cost a request of their own (v3): fetch them only when something moved.
@@ -148,10 +155,11 @@ export class Poller {
       artifacts: build.artifacts,
       steps,
     });
-    if (updated && final && !isFinal(tracked)) this.o.onFinal(updated);
+    if (updated && final && !isFinal(tracked) && !this.disposed) this.o.onFinal(updated);
   }
 
   private onError(tracked: TrackedBuild, e: unknown): void {
+    if (this.disposed) return;
     const err = e instanceof CodemagicApiError ? e : undefined;
     if (err?.status === 404) {
       // Gone from Codemagic (or another team's): stop polling it, keep it listed.

@@ -32,3 +32,8 @@ export function checkApiUrl(setting: string, value: string): string {
 export function buildPageUrl(appId: string, buildId: string): string {
   return `https://codemagic.io/app/${encodeURIComponent(appId)}/build/${encodeURIComponent(buildId)}`;
 }
+
+/** Codemagic's web page of an app (its builds). */
+export function appPageUrl(appId: string): string {
+  return `https://codemagic.io/app/${encodeURIComponent(appId)}`;
+}

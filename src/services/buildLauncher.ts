@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { StartBuildRequest } from '../api/types';
 import { refLabel } from '../core/refs';
-import { buildPageUrl } from '../core/urls';
+import { CodemagicApiError } from '../api/errors';
+import { appPageUrl, buildPageUrl } from '../core/urls';
 import { showError } from '../views/errors';
 import type { Services } from './services';
 
@@ -29,6 +30,16 @@ export async function launchBuild(
       () => s.codemagic.client().startBuild(request),
     );
   } catch (e) {
+    if (mayHaveStarted(e)) {
+      // The request may have reached Codemagic: never offer a blind retry that could start a second build.
+      s.log.error(`Start request for ${what}: ${e instanceof Error ? e.message : String(e)}`);
+      const open = await vscode.window.showWarningMessage(
+        `The answer to the start request (${what}) was lost: the build may have started. Check Codemagic before starting it again.`,
+        'Open Codemagic',
+      );
+      if (open) void vscode.env.openExternal(vscode.Uri.parse(appPageUrl(request.appId)));
+      return undefined;
+    }
     const retry = await showError(s.log, e, `start the build (${what})`);
     return retry ? launchBuild(s, request, meta) : undefined;
   }
@@ -52,6 +63,13 @@ export async function launchBuild(
     if (c) void vscode.env.openExternal(vscode.Uri.parse(buildPageUrl(request.appId, buildId)));
   });
   return buildId;
+}
+
+/** A lost answer (timeout, broken connection, unreadable body) after the request was sent. */
+function mayHaveStarted(e: unknown): boolean {
+  if (!(e instanceof CodemagicApiError)) return false;
+  if (e.kind === 'timeout' || e.kind === 'parse') return true;
+  return e.kind === 'network' && !e.notSent;
 }
 
 /** Variable values can be secrets: the stored copy keeps only their names. */

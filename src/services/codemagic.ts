@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CodemagicClient } from '../api/client';
-import { proxyDispatcher, redactProxy } from '../api/proxy';
+import { hasProxy, proxyDispatcher, redactProxy } from '../api/proxy';
 import type { App } from '../api/types';
 import { Settings } from './settings';
 import type { TokenStore } from './tokenStore';
@@ -52,7 +52,7 @@ export class CodemagicService implements vscode.Disposable {
     const { apiUrl, v3Url } = this.settings.apiUrls();
     const proxy = this.settings.proxy();
     const dispatcher = proxyDispatcher(proxy);
-    if (dispatcher)
+    if (hasProxy(proxy))
       this.log.info(
         `Connecting to Codemagic through the proxy ${redactProxy(proxy.proxy ?? proxy.env.HTTPS_PROXY ?? proxy.env.HTTP_PROXY)}.`,
       );
