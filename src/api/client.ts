@@ -27,6 +27,11 @@ export interface ClientOptions {
 
 type Api = 'legacy' | 'v3';
 
+export interface DownloadOptions {
+  signal?: AbortSignal;
+  onProgress?: (received: number, total?: number) => void;
+}
+
 interface Call {
   method: 'GET' | 'POST';
   api: Api;
@@ -162,16 +167,24 @@ export class CodemagicClient {
    * Streams a file to `sink` and resolves to the byte count. The token goes only to the configured
    * Codemagic hosts: never to a pre-signed or third-party URL, nor along a redirect that leaves them.
    */
-  async download(
-    url: string,
-    sink: Writable,
-    opts: { signal?: AbortSignal; onProgress?: (received: number, total?: number) => void } = {},
-  ): Promise<number> {
+  async download(url: string, sink: Writable, opts: DownloadOptions = {}): Promise<number> {
+    try {
+      return await this.downloadOnce(url, sink, opts);
+    } catch (e) {
+      // Failing before the body flowed leaves the sink open otherwise (a file descriptor).
+      if (!sink.destroyed) sink.destroy();
+      throw e;
+    }
+  }
+
+  private async downloadOnce(url: string, sink: Writable, opts: DownloadOptions): Promise<number> {
     let target = new URL(url);
-    for (let hop = 0; hop < 5; hop++) {
+    // The first request and up to five redirects.
+    for (let hop = 0; hop <= 5; hop++) {
       const headers: Record<string, string> = {};
+      let token: string | undefined;
       if (this.isCodemagicHost(target)) {
-        const token = await this.opts.getToken();
+        token = await this.opts.getToken();
         if (!token) throw new CodemagicApiError('noToken', 'No Codemagic API token is set.');
         headers['x-auth-token'] = token;
       }
@@ -198,7 +211,8 @@ export class CodemagicClient {
       if (res.statusCode < 200 || res.statusCode >= 300) {
         const text = await res.body.text().catch(() => '');
         const parsed = parseJson(text);
-        const serverMessage = parsed === INVALID ? undefined : serverMessageOf(parsed);
+        const echoed = parsed === INVALID ? undefined : serverMessageOf(parsed);
+        const serverMessage = token ? echoed?.split(token).join('[token]') : echoed;
         throw new CodemagicApiError('http', `The download failed with HTTP ${res.statusCode}.`, {
           status: res.statusCode,
           serverMessage,

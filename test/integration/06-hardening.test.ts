@@ -177,7 +177,7 @@ suite('Hardening: faults, bad input, token safety', () => {
   test('polling survives faults, keeps tracked builds, and recovers on its own', async function () {
     this.timeout(60_000);
     await cfg().update('pollIntervalSeconds', 5, G);
-    const id = (await vscode.commands.executeCommand<string>('codemagic.startBuild', args));
+    const id = await vscode.commands.executeCommand<string>('codemagic.startBuild', args);
     fake.addFault({ method: 'GET', path: /\/builds\/[^/]+$/, fault: { kind: 'status', status: 503 } });
     fake.tick(2);
     await vscode.commands.executeCommand('codemagic.refresh');
@@ -192,7 +192,7 @@ suite('Hardening: faults, bad input, token safety', () => {
 
   test('unknown fields and an unknown status: shown as running, no crash', async () => {
     const id = fake.createBuild({ appId: APP, status: 'levitating' });
-    const started = (await vscode.commands.executeCommand<string>('codemagic.startBuild', args));
+    const started = await vscode.commands.executeCommand<string>('codemagic.startBuild', args);
     assert.ok(started && id);
     await vscode.commands.executeCommand('codemagic.refresh');
     await waitFor('the build listed', async () => (await ui.buildRows()).some((r) => r.ariaLabel.includes(started)));
