@@ -1,6 +1,6 @@
 import { pipeline } from 'stream/promises';
 import { Transform, type Writable } from 'stream';
-import { request, type Dispatcher } from 'undici';
+import { Agent, request, type Dispatcher } from './http';
 import { CodemagicApiError, serverMessageOf } from './errors';
 import { normalizeApp, normalizeBuild, normalizeSteps, normalizeUser } from './normalize';
 import type { App, Build, BuildStep, CancelResult, PublicUrl, StartBuildRequest, User } from './types';
@@ -11,7 +11,7 @@ export interface ClientOptions {
   /** v3 API base, e.g. https://codemagic.io/api/v3 */
   v3Url: string;
   getToken: () => Promise<string | undefined> | string | undefined;
-  /** undici dispatcher, e.g. a proxy agent. */
+  /** undici dispatcher, e.g. a proxy agent; default: a plain agent of the client's own. */
   dispatcher?: Dispatcher;
   /** Per attempt, headers and body together. */
   timeoutMs?: number;
@@ -54,8 +54,7 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /** Codemagic's two REST APIs behind one method per endpoint. Pure: no `vscode` here. */
 export class CodemagicClient {
-  private readonly opts: Required<Omit<ClientOptions, 'dispatcher' | 'userAgent'>> &
-    Pick<ClientOptions, 'dispatcher' | 'userAgent'>;
+  private readonly opts: Required<Omit<ClientOptions, 'userAgent'>> & Pick<ClientOptions, 'userAgent'>;
   /** Set once v3 said 404 for a build the legacy API knows: skip v3 from then on. */
   private v3Missing = false;
 
@@ -67,6 +66,7 @@ export class CodemagicClient {
       maxRetryWaitMs: 10_000,
       sleep: defaultSleep,
       ...options,
+      dispatcher: options.dispatcher ?? new Agent(),
       apiUrl: options.apiUrl.replace(/\/+$/, ''),
       v3Url: options.v3Url.replace(/\/+$/, ''),
     };

@@ -1,4 +1,4 @@
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from './http';
 
 export interface ProxySettings {
   /** VS Code's http.proxy; empty when unset. */
