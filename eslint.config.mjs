@@ -17,7 +17,7 @@ const noVscode = {
 };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', '**/*.mjs', 'test/runner/**', 'test/e2e/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', '**/*.mjs', 'test/runner/**', 'test/e2e/**', 'test/bench/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -29,6 +29,7 @@ import { BuildStatusBar } from './views/statusBar';
 
 /** The composition root: builds the services, hands them to commands and views, owns every disposable. */
 export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('Codemagic', { log: true });
   const settings = new Settings();
   const tokens = new TokenStore(context.secrets);
@@ -87,6 +88,15 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   // Tracked builds that were running when the window closed resume on their own.
   poller.kick({ soonMs: 1000 });
+  const loaded =
+    typeof __codemagicLoadStart === 'number' && typeof __codemagicLoadEnd === 'number'
+      ? `, bundle evaluated in ${(__codemagicLoadEnd - __codemagicLoadStart).toFixed(1)} ms`
+      : '';
+  log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms${loaded}.`);
 }
+
+/** Set by the bundle's first and last lines (esbuild banner, footer); absent when the sources run unbundled. */
+declare const __codemagicLoadStart: number | undefined;
+declare const __codemagicLoadEnd: number | undefined;
 
 export function deactivate(): void {}

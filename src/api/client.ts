@@ -1,6 +1,6 @@
 import { pipeline } from 'stream/promises';
 import { Transform, type Writable } from 'stream';
-import { Agent, request, type Dispatcher } from './http';
+import { createAgent, request, type Dispatcher } from './http';
 import { CodemagicApiError, serverMessageOf } from './errors';
 import { normalizeApp, normalizeBuild, normalizeSteps, normalizeUser } from './normalize';
 import type { App, Build, BuildStep, CancelResult, PublicUrl, StartBuildRequest, User } from './types';
@@ -66,7 +66,7 @@ export class CodemagicClient {
       maxRetryWaitMs: 10_000,
       sleep: defaultSleep,
       ...options,
-      dispatcher: options.dispatcher ?? new Agent(),
+      dispatcher: options.dispatcher ?? createAgent(),
       apiUrl: options.apiUrl.replace(/\/+$/, ''),
       v3Url: options.v3Url.replace(/\/+$/, ''),
     };

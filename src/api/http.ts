@@ -1,20 +1,37 @@
 /**
- * The parts of undici the client uses, required one by one: undici's index also loads fetch, WebSocket,
- * caching and mocking, which tripled our bundle. Pinned undici version: see package.json.
+ * The parts of undici the client uses, required one by one and only on first use: undici's index also
+ * loads fetch, WebSocket, caching and mocking (it tripled our bundle), and loading any of it at
+ * activation would slow VS Code's start-up. Pinned undici version: see package.json.
  */
 import type { Agent as AgentType, Dispatcher, EnvHttpProxyAgent as EnvHttpProxyAgentType } from 'undici';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
-const requestOn = require('undici/lib/api/api-request.js') as (
-  this: Dispatcher,
-  opts: Dispatcher.RequestOptions,
-) => Promise<Dispatcher.ResponseData>;
-export const Agent = require('undici/lib/dispatcher/agent.js') as typeof AgentType;
-export const EnvHttpProxyAgent =
-  require('undici/lib/dispatcher/env-http-proxy-agent.js') as typeof EnvHttpProxyAgentType;
-/* eslint-enable @typescript-eslint/no-require-imports */
+interface Undici {
+  requestOn: (this: Dispatcher, opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+  Agent: typeof AgentType;
+  EnvHttpProxyAgent: typeof EnvHttpProxyAgentType;
+}
+
+let loaded: Undici | undefined;
+function undici(): Undici {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  loaded ??= {
+    requestOn: require('undici/lib/api/api-request.js') as Undici['requestOn'],
+    Agent: require('undici/lib/dispatcher/agent.js') as Undici['Agent'],
+    EnvHttpProxyAgent: require('undici/lib/dispatcher/env-http-proxy-agent.js') as Undici['EnvHttpProxyAgent'],
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return loaded;
+}
 
 export type { Dispatcher };
+
+export function createAgent(opts?: AgentType.Options): Dispatcher {
+  return new (undici().Agent)(opts);
+}
+
+export function createEnvProxyAgent(opts: EnvHttpProxyAgentType.Options): Dispatcher {
+  return new (undici().EnvHttpProxyAgent)(opts);
+}
 
 export type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & {
   method: Dispatcher.HttpMethod;
@@ -25,5 +42,5 @@ export type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' |
 export function request(url: string | URL, opts: RequestOptions): Promise<Dispatcher.ResponseData> {
   const u = new URL(url);
   const { dispatcher, ...rest } = opts;
-  return requestOn.call(dispatcher, { ...rest, origin: u.origin, path: `${u.pathname}${u.search}` });
+  return undici().requestOn.call(dispatcher, { ...rest, origin: u.origin, path: `${u.pathname}${u.search}` });
 }

@@ -1,4 +1,4 @@
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from './http';
+import { createAgent, createEnvProxyAgent, type Dispatcher } from './http';
 
 export interface ProxySettings {
   /** VS Code's http.proxy; empty when unset. */
@@ -22,12 +22,12 @@ const envVar = (env: ProxySettings['env'], name: string) => env[name] ?? env[nam
 export function proxyDispatcher(p: ProxySettings): Dispatcher {
   const httpsProxy = p.proxy || envVar(p.env, 'HTTPS_PROXY') || envVar(p.env, 'HTTP_PROXY');
   const httpProxy = p.proxy || envVar(p.env, 'HTTP_PROXY') || httpsProxy;
-  if (!httpsProxy && !httpProxy) return new Agent({ connect: { rejectUnauthorized: p.strictSSL } });
+  if (!httpsProxy && !httpProxy) return createAgent({ connect: { rejectUnauthorized: p.strictSSL } });
   const noProxy = [...p.noProxy, ...(envVar(p.env, 'NO_PROXY') ?? '').split(',')]
     .map((s) => s.trim())
     .filter(Boolean)
     .join(',');
-  return new EnvHttpProxyAgent({
+  return createEnvProxyAgent({
     httpProxy,
     httpsProxy,
     noProxy,

@@ -1,4 +1,10 @@
-import { isAlias, isMap, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+
+/** The yaml library, loaded on first use so that activating the extension does not pay for it. */
+
+let yamlLib: typeof import('yaml') | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = () => (yamlLib ??= require('yaml') as typeof import('yaml'));
 
 /** A workflow as codemagic.yaml declares it, with anchors and merge keys resolved. */
 export interface YamlWorkflow {
@@ -46,7 +52,8 @@ export function readWorkflows(text: string): WorkflowsResult {
   if (text.length > MAX_YAML_BYTES) {
     return { workflows: [], error: { message: `the file is larger than ${MAX_YAML_BYTES / 1024} KB` } };
   }
-  const lineCounter = new LineCounter();
+  const { LineCounter: Counter, parseDocument } = yaml();
+  const lineCounter = new Counter();
   const doc = parseDocument(text, { lineCounter, merge: true, uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length) {
     const err = doc.errors[0];
@@ -99,6 +106,7 @@ function firstLine(s: string): string {
 
 function workflowKeyLines(contents: unknown, lc: LineCounter): Map<string, number> {
   const lines = new Map<string, number>();
+  const { isMap, isScalar } = yaml();
   if (!isMap(contents)) return lines;
   const wf = contents.items.find((p) => isScalar(p.key) && p.key.value === 'workflows');
   if (!wf || !isMap(wf.value)) return lines;
@@ -112,7 +120,7 @@ function workflowKeyLines(contents: unknown, lc: LineCounter): Map<string, numbe
 
 /** Numbers keep their written form: `flutter: 3.10` is Flutter 3.10, not 3.1; `xcode: 16.0`, not 16. */
 function keepNumberSource(doc: Document): void {
-  visit(doc, {
+  yaml().visit(doc, {
     Scalar(_key, node) {
       if (typeof node.value === 'number' && typeof node.source === 'string') node.value = node.source;
     },
@@ -123,6 +131,7 @@ function keepNumberSource(doc: Document): void {
 function firstUnresolvedAlias(doc: Document, lc: LineCounter): { name: string; line: number } | undefined {
   const anchors = new Set<string>();
   let found: { name: string; line: number } | undefined;
+  const { visit, isAlias } = yaml();
   visit(doc, (_key, node) => {
     if (isAlias(node)) {
       if (!anchors.has(node.source)) {

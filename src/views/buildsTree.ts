@@ -18,10 +18,15 @@ function durationText(b: TrackedBuild, now: number): string | undefined {
   return secs < 60 ? `${secs}s` : `${Math.floor(secs / 60)}m ${secs % 60}s`;
 }
 
-function timeText(iso: string): string {
+// One formatter each: toLocale*String builds a new one per call, which shows with hundreds of rows.
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
+
+function timeText(iso: string, now: Date): string {
   const d = new Date(iso);
-  const sameDay = d.toDateString() === new Date().toDateString();
-  return sameDay ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleString();
+  const sameDay =
+    d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
+  return (sameDay ? TIME : DATE_TIME).format(d);
 }
 
 /** Renders the build store; nothing else. Node ids are stable so selection and reveal survive updates. */
@@ -96,11 +101,12 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsNode>, 
         : vscode.TreeItemCollapsibleState.None,
     );
     item.id = b.id;
-    const duration = durationText(b, Date.now());
+    const now = new Date();
+    const duration = durationText(b, now.getTime());
     item.description = [
       b.tag ? `tag ${b.tag}` : b.branch,
       statusLabel(b.status),
-      timeText(b.startedAt ?? b.trackedAt),
+      timeText(b.startedAt ?? b.trackedAt, now),
       duration,
     ]
       .filter(Boolean)

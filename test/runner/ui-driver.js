@@ -151,6 +151,38 @@ function startUiDriver(getPage) {
       });
       return { text };
     },
+    /** Timestamps (ms since epoch, same clock as the extension host) for the benchmark. */
+    async markTimes() {
+      await getPage().evaluate(() => {
+        window.__cmTimes = { quickInput: 0, tree: 0 };
+        const visible = () => [...document.querySelectorAll('.quick-input-widget')].some((e) => e.checkVisibility());
+        const pane = () =>
+          [...document.querySelectorAll('.pane')].find((p) =>
+            p.querySelector('.pane-header')?.textContent?.includes('Builds'),
+          );
+        window.__cmObserver?.disconnect();
+        window.__cmObserver = new MutationObserver((muts) => {
+          const now = Date.now();
+          if (!window.__cmTimes.quickInput && visible()) window.__cmTimes.quickInput = now;
+          const p = pane();
+          if (p && muts.some((m) => p.contains(m.target))) window.__cmTimes.tree = now;
+        });
+        window.__cmObserver.observe(document.body, {
+          subtree: true,
+          childList: true,
+          attributes: true,
+          characterData: true,
+        });
+      });
+      return {};
+    },
+    async times() {
+      return getPage().evaluate(() => window.__cmTimes ?? {});
+    },
+    async blur() {
+      await getPage().evaluate(() => window.dispatchEvent(new Event('blur')));
+      return {};
+    },
     async clearMessages() {
       await getPage().evaluate(() => (window.__cmAlerts = []));
       return {};

@@ -1,0 +1,137 @@
+// The benchmark, inside the real extension host (not a test: it prints figures). Every window load
+// measures activation; the last load (CODEMAGIC_BENCH_LAST) measures the rest. Results go to the JSON
+// file the runner named, which it turns into a table.
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { FakeCodemagic } from '../fake-codemagic';
+import { extension, signIn } from '../integration/helpers';
+import { makeRepo, openIn } from '../integration/repos';
+import { extensionLogFiles } from '../integration/secrets';
+import { sleep, waitFor } from '../integration/ui';
+
+const TOKEN = 'cmtok_SECRET_bench_0aa1';
+const APP = '60a1b2c3d4e5f6a7b8c9d0e1';
+type Results = Record<string, number[]>;
+
+function record(results: Results, key: string, value: number): void {
+  (results[key] ??= []).push(value);
+}
+
+async function call<T>(op: string): Promise<T> {
+  const res = await fetch(`${process.env.CODEMAGIC_TEST_UI}/${op}`, { method: 'POST', body: '{}' });
+  return (await res.json()) as T;
+}
+const times = () => call<{ quickInput: number; tree: number }>('times');
+
+async function firstPick(fake: FakeCodemagic, cached: boolean): Promise<number> {
+  if (!cached) {
+    // An API setting change drops the cached app list.
+    const cfg = vscode.workspace.getConfiguration('codemagic');
+    const cur = cfg.get<string>('apiV3Url') ?? '';
+    await cfg.update('apiV3Url', cur.endsWith('/') ? fake.v3Url : `${fake.v3Url}/`, vscode.ConfigurationTarget.Global);
+  }
+  await call('markTimes');
+  const t0 = Date.now();
+  const done = vscode.commands.executeCommand('codemagic.startBuild', { workflowId: 'ios-release', branch: 'main' });
+  const t = await waitFor('the app pick', async () => {
+    const { quickInput } = await times();
+    return quickInput || undefined;
+  });
+  await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+  await done;
+  return t - t0;
+}
+
+async function requestRate(fake: FakeCodemagic, windowMs: number): Promise<number> {
+  fake.clearRequests();
+  await sleep(windowMs);
+  return (fake.requests.length * 60_000) / windowMs;
+}
+
+async function startTracked(n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    ids.push(
+      await vscode.commands.executeCommand<string>('codemagic.startBuild', {
+        appId: APP,
+        workflowId: `w${i}`,
+        branch: 'main',
+      }),
+    );
+  }
+  return ids;
+}
+
+export async function run(): Promise<void> {
+  const out = process.env.CODEMAGIC_BENCH_RESULT!;
+  const results: Results = fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as Results) : {};
+  const ext = extension();
+  if (ext.isActive) throw new Error('the extension was already active: activation cannot be measured');
+  const t0 = performance.now();
+  await ext.activate();
+  record(results, 'activation, ext.activate() round trip (ms)', performance.now() - t0);
+  // The extension's own share: it logs how long loading its bundle and activate() took.
+  // Every window load logs one such line (a log file per load): wait for this load's.
+  const pattern = /Activated in ([\d.]+) ms, bundle evaluated in ([\d.]+) ms/g;
+  const before = results['activation, load + activate() (ms)']?.length ?? 0;
+  const line = await waitFor('the activation log line', () => {
+    const lines = extensionLogFiles().flatMap((f) => fs.readFileSync(f, 'utf8').match(pattern) ?? []);
+    return Promise.resolve(lines.length > before ? lines[lines.length - 1] : undefined);
+  });
+  console.log(`[bench] ${line}`);
+  const [, act, load] = /Activated in ([\d.]+) ms, bundle evaluated in ([\d.]+) ms/.exec(line)!;
+  record(results, 'activation, load + activate() (ms)', Number(act) + Number(load));
+  fs.writeFileSync(out, JSON.stringify(results));
+  // The runner reloads the window several times to measure activation; the last load does the rest.
+  if (fs.readFileSync(`${out}.phase`, 'utf8') !== 'full') return;
+
+  const runs = Number(process.env.CODEMAGIC_BENCH_RUNS ?? 5);
+  const fake = await FakeCodemagic.start({ token: TOKEN });
+  const cfg = vscode.workspace.getConfiguration('codemagic');
+  await cfg.update('apiUrl', fake.url, vscode.ConfigurationTarget.Global);
+  await cfg.update('apiV3Url', fake.v3Url, vscode.ConfigurationTarget.Global);
+  await cfg.update('historySize', 500, vscode.ConfigurationTarget.Global);
+  await signIn(TOKEN);
+  await openIn(makeRepo({}, 'main-bench'));
+  await vscode.commands.executeCommand('codemagic.builds.focus');
+  await vscode.commands.executeCommand('codemagic.clearFinished');
+
+  for (let i = 0; i < runs; i++)
+    record(results, 'first quick pick, apps not cached (ms)', await firstPick(fake, false));
+  for (let i = 0; i < runs; i++) record(results, 'first quick pick, apps cached (ms)', await firstPick(fake, true));
+
+  // Requests per minute: nothing running, then 1 and 5 running builds (after the start burst).
+  const windowMs = Number(process.env.CODEMAGIC_BENCH_WINDOW_MS ?? 45_000);
+  record(results, 'requests/min, 0 running', await requestRate(fake, Math.min(windowMs, 20_000)));
+  await startTracked(1);
+  await sleep(12_000);
+  record(results, 'requests/min, 1 running, focused', await requestRate(fake, windowMs));
+  await startTracked(4);
+  await sleep(12_000);
+  record(results, 'requests/min, 5 running, focused', await requestRate(fake, windowMs));
+  await call('blur');
+  await sleep(1000);
+  if (!vscode.window.state.focused) {
+    record(results, 'requests/min, 5 running, unfocused', await requestRate(fake, Math.max(windowMs, 70_000)));
+  }
+  fake.tick(4);
+  await vscode.commands.executeCommand('codemagic.refresh');
+
+  // The Builds view with 500 tracked builds: time from a store change to the tree's DOM update.
+  for (let tracked = 5; tracked < 499; tracked += 50) {
+    await startTracked(Math.min(50, 499 - tracked));
+    fake.tick(4);
+    await vscode.commands.executeCommand('codemagic.refresh');
+  }
+  for (let i = 0; i < runs; i++) {
+    const ids = await startTracked(1);
+    await sleep(300);
+    await call('markTimes');
+    const t = Date.now();
+    await vscode.commands.executeCommand('codemagic.removeBuild', ids[0]);
+    const at = await waitFor('the tree update', async () => (await times()).tree || undefined);
+    record(results, 'Builds view refresh, 500 builds (ms)', at - t);
+  }
+  fs.writeFileSync(out, JSON.stringify(results));
+  await fake.close();
+}
