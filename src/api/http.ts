@@ -14,6 +14,11 @@ interface Undici {
 let loaded: Undici | undefined;
 function undici(): Undici {
   /* eslint-disable @typescript-eslint/no-require-imports */
+  if (!loaded) {
+    // What undici's index does: the proxy agents call connect() and request() on their dispatchers.
+    const dispatcher = require('undici/lib/dispatcher/dispatcher.js') as { prototype: object };
+    Object.assign(dispatcher.prototype, require('undici/lib/api/index.js') as object);
+  }
   loaded ??= {
     requestOn: require('undici/lib/api/api-request.js') as Undici['requestOn'],
     Agent: require('undici/lib/dispatcher/agent.js') as Undici['Agent'],
