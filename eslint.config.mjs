@@ -17,7 +17,18 @@ const noVscode = {
 };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', '**/*.mjs', 'test/runner/**', 'test/e2e/**', 'test/bench/*.js'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      '.vscode-test/**',
+      '**/*.mjs',
+      'test/runner/**',
+      'test/e2e/**',
+      'test/bench/*.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
