@@ -67,7 +67,8 @@ async function main() {
       page = await cs.browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.exposeFunction('codeAutomationLog', (type, args) => {
         const s = require('util').format(...args);
-        if (process.env.VERBOSE || /Error|bench/i.test(s)) console.log(s.replace(/cmtok_SECRET\w*/g, '[REDACTED]'));
+        if (process.env.VERBOSE || /^\[bench\]|^Error: /.test(s))
+          console.log(s.replace(/cmtok_SECRET\w*/g, '[REDACTED]'));
       });
       await page.exposeFunction('codeAutomationExit', (code) => {
         if (code !== 0) return reject(new Error(`benchmark load ${load} failed (${code})`));
