@@ -101,7 +101,7 @@ export async function run(): Promise<void> {
   for (let i = 0; i < runs; i++) record(results, 'first quick pick, apps cached (ms)', await firstPick(fake, true));
 
   // Requests per minute: nothing running, then 1 and 5 running builds (after the start burst).
-  const windowMs = Number(process.env.CODEMAGIC_BENCH_WINDOW_MS ?? 45_000);
+  const windowMs = Number(process.env.CODEMAGIC_BENCH_WINDOW_MS ?? 20_000);
   record(results, 'requests/min, 0 running', await requestRate(fake, Math.min(windowMs, 20_000)));
   await startTracked(1);
   await sleep(12_000);
