@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { FakeCodemagic } from '../fake-codemagic';
+import type { FakeCodemagic, RecordedRequest } from '../fake-codemagic';
 import { closeQuickInput, extension, signIn, signOut, startFake, statusBarText } from './helpers';
 import { git, makeRepo, openIn } from './repos';
 import { ui } from './ui';
@@ -57,11 +57,13 @@ async function pickRow(title: RegExp, label: string): Promise<void> {
 
 suite('Start a build', () => {
   let fake: FakeCodemagic;
+  let tokenChecks: RecordedRequest[] = [];
 
   suiteSetup(async () => {
     await extension().activate();
     fake = await startFake({ token: TOKEN, apps: [SHOP, NOTES] });
     await signIn(TOKEN);
+    tokenChecks = fake.requestsTo('GET', /\/user$/);
   });
   suiteTeardown(async () => {
     await signOut();
@@ -74,9 +76,9 @@ suite('Start a build', () => {
     await closeQuickInput();
   });
 
-  test('the token is verified with the server before it is stored', () => {
-    const checks = fake.requests.filter((r) => r.headers['x-auth-token'] === TOKEN);
-    assert.ok(checks.length >= 0);
+  test('the token was verified with the server before it was stored', () => {
+    assert.strictEqual(tokenChecks.length, 1, 'one GET /user at sign-in');
+    assert.ok(tokenChecks[0].headers['x-auth-token'] === TOKEN, 'with the typed token');
   });
 
   test('on a feature branch, the POST body is exactly {appId, workflowId, branch}; the status bar shows the ID', async () => {
