@@ -19,14 +19,18 @@ function durationText(b: TrackedBuild, now: number): string | undefined {
 }
 
 // One formatter each: toLocale*String builds a new one per call, which shows with hundreds of rows.
-const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
+// Made on first use: the first Intl formatter loads locale data, which costs milliseconds at activation.
+let formats: { time: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat } | undefined;
 
 function timeText(iso: string, now: Date): string {
+  formats ??= {
+    time: new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }),
+    dateTime: new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' }),
+  };
   const d = new Date(iso);
   const sameDay =
     d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
-  return (sameDay ? TIME : DATE_TIME).format(d);
+  return (sameDay ? formats.time : formats.dateTime).format(d);
 }
 
 /** Renders the build store; nothing else. Node ids are stable so selection and reveal survive updates. */

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { FakeCodemagic } from '../fake-codemagic';
-import { extension, signIn } from '../integration/helpers';
+import { EXTENSION_ID, extension, signIn } from '../integration/helpers';
 import { makeRepo, openIn } from '../integration/repos';
 import { extensionLogFiles } from '../integration/secrets';
 import { sleep, waitFor } from '../integration/ui';
@@ -12,13 +12,15 @@ import { sleep, waitFor } from '../integration/ui';
 const TOKEN = 'cmtok_SECRET_bench_0aa1';
 const APP = '60a1b2c3d4e5f6a7b8c9d0e1';
 type Results = Record<string, number[]>;
+const ACTIVATION = 'activation, as VS Code reports it (ms)';
+const OWN_ACTIVATION = 'activation, bundle run + activate() (ms)';
 
 function record(results: Results, key: string, value: number): void {
   (results[key] ??= []).push(value);
 }
 
-async function call<T>(op: string): Promise<T> {
-  const res = await fetch(`${process.env.CODEMAGIC_TEST_UI}/${op}`, { method: 'POST', body: '{}' });
+async function call<T>(op: string, args: object = {}): Promise<T> {
+  const res = await fetch(`${process.env.CODEMAGIC_TEST_UI}/${op}`, { method: 'POST', body: JSON.stringify(args) });
   return (await res.json()) as T;
 }
 const times = () => call<{ quickInput: number; tree: number }>('times');
@@ -70,17 +72,26 @@ export async function run(): Promise<void> {
   const t0 = performance.now();
   await ext.activate();
   record(results, 'activation, ext.activate() round trip (ms)', performance.now() - t0);
-  // The extension's own share: it logs how long loading its bundle and activate() took.
+  // VS Code's own figure, as its Running Extensions editor shows it: loading (reading, compiling and
+  // running) the bundle plus activate().
+  await vscode.commands.executeCommand('workbench.action.showRuntimeExtensions');
+  const row = await waitFor('our row in Running Extensions', async () => {
+    const { text } = await call<{ text: string }>('runtimeExtensionRow', { id: EXTENSION_ID });
+    return /Activation: (\d+)\s*ms/.exec(text)?.[1];
+  });
+  record(results, ACTIVATION, Number(row));
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  // The extension's own share, without compiling: it logs how long running its bundle and activate() took.
   // Every window load logs one such line (a log file per load): wait for this load's.
   const pattern = /Activated in ([\d.]+) ms, bundle evaluated in ([\d.]+) ms/g;
-  const before = results['activation, load + activate() (ms)']?.length ?? 0;
+  const before = results[OWN_ACTIVATION]?.length ?? 0;
   const line = await waitFor('the activation log line', () => {
     const lines = extensionLogFiles().flatMap((f) => fs.readFileSync(f, 'utf8').match(pattern) ?? []);
     return Promise.resolve(lines.length > before ? lines[lines.length - 1] : undefined);
   });
   console.log(`[bench] ${line}`);
   const [, act, load] = /Activated in ([\d.]+) ms, bundle evaluated in ([\d.]+) ms/.exec(line)!;
-  record(results, 'activation, load + activate() (ms)', Number(act) + Number(load));
+  record(results, OWN_ACTIVATION, Number(act) + Number(load));
   fs.writeFileSync(out, JSON.stringify(results));
   // The runner reloads the window several times to measure activation; the last load does the rest.
   if (fs.readFileSync(`${out}.phase`, 'utf8') !== 'full') return;
@@ -96,6 +107,15 @@ export async function run(): Promise<void> {
   await vscode.commands.executeCommand('codemagic.builds.focus');
   await vscode.commands.executeCommand('codemagic.clearFinished');
 
+  // CODEMAGIC_BENCH_ONLY=refresh skips the slow request-rate windows while working on the tree.
+  const only = process.env.CODEMAGIC_BENCH_ONLY;
+  if (only !== 'refresh') await measurePicksAndRates(fake, runs, results);
+  await measureRefresh(fake, runs, results);
+  fs.writeFileSync(out, JSON.stringify(results));
+  await fake.close();
+}
+
+async function measurePicksAndRates(fake: FakeCodemagic, runs: number, results: Results): Promise<void> {
   for (let i = 0; i < runs; i++)
     record(results, 'first quick pick, apps not cached (ms)', await firstPick(fake, false));
   for (let i = 0; i < runs; i++) record(results, 'first quick pick, apps cached (ms)', await firstPick(fake, true));
@@ -114,11 +134,14 @@ export async function run(): Promise<void> {
   if (!vscode.window.state.focused) {
     record(results, 'requests/min, 5 running, unfocused', await requestRate(fake, Math.max(windowMs, 70_000)));
   }
+}
+
+async function measureRefresh(fake: FakeCodemagic, runs: number, results: Results): Promise<void> {
   fake.tick(4);
   await vscode.commands.executeCommand('codemagic.refresh');
 
   // The Builds view with 500 tracked builds: time from a store change to the tree's DOM update.
-  for (let tracked = 5; tracked < 499; tracked += 50) {
+  for (let tracked = fake.builds().length; tracked < 499; tracked += 50) {
     await startTracked(Math.min(50, 499 - tracked));
     fake.tick(4);
     await vscode.commands.executeCommand('codemagic.refresh');
@@ -132,6 +155,4 @@ export async function run(): Promise<void> {
     const at = await waitFor('the tree update', async () => (await times()).tree || undefined);
     record(results, 'Builds view refresh, 500 builds (ms)', at - t);
   }
-  fs.writeFileSync(out, JSON.stringify(results));
-  await fake.close();
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { FakeCodemagic, type FakeOptions } from '../fake-codemagic';
-import { ui, waitFor } from './ui';
+import { hasUi, ui, waitFor } from './ui';
 
 export const EXTENSION_ID = 'codemagic-tools.codemagic';
 
@@ -32,8 +32,10 @@ export async function signOut(): Promise<void> {
   await vscode.commands.executeCommand('codemagic.clearToken');
 }
 
+/** Closes any quick input and, with the UI driver, waits until the page no longer shows one. */
 export async function closeQuickInput(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+  if (hasUi) await waitFor('the quick input to close', async () => !(await ui.quickInput()).visible);
 }
 
 export async function statusBarText(match: RegExp): Promise<string> {

@@ -114,6 +114,24 @@ function startUiDriver(getPage) {
         ),
       };
     },
+    /**
+     * The text of the Running Extensions editor's row for one extension: VS Code's own activation
+     * figure ("Activation: 29ms" = loading its code + activate()). The list is virtual: scroll it.
+     */
+    async runtimeExtensionRow({ id }) {
+      const text = await getPage().evaluate(async (wanted) => {
+        const rows = () => [...document.querySelectorAll('.runtime-extensions-editor .monaco-list-row')];
+        const list = document.querySelector('.runtime-extensions-editor .monaco-scrollable-element');
+        for (let i = 0; i < 50; i++) {
+          const row = rows().find((r) => r.innerText.includes(wanted) || r.getAttribute('aria-label') === wanted);
+          if (row) return row.innerText;
+          list?.dispatchEvent(new WheelEvent('wheel', { deltaY: 300, bubbles: true }));
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return '';
+      }, id);
+      return { text };
+    },
     /** Everything the browser persisted for the workbench (IndexedDB, localStorage), as text. */
     async storageDump() {
       const text = await getPage().evaluate(async () => {
