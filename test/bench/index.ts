@@ -2,6 +2,7 @@
 // measures activation; the last load (CODEMAGIC_BENCH_LAST) measures the rest. Results go to the JSON
 // file the runner named, which it turns into a table.
 import * as fs from 'fs';
+import * as inspector from 'inspector';
 import * as vscode from 'vscode';
 import { FakeCodemagic } from '../fake-codemagic';
 import { EXTENSION_ID, extension, signIn } from '../integration/helpers';
@@ -32,7 +33,7 @@ async function firstPick(fake: FakeCodemagic, cached: boolean): Promise<number> 
     const cur = cfg.get<string>('apiV3Url') ?? '';
     await cfg.update('apiV3Url', cur.endsWith('/') ? fake.v3Url : `${fake.v3Url}/`, vscode.ConfigurationTarget.Global);
   }
-  await call('markTimes');
+  await call('markTimes', { watch: 'quickInput' });
   const t0 = Date.now();
   const done = vscode.commands.executeCommand('codemagic.startBuild', { workflowId: 'ios-release', branch: 'main' });
   const t = await waitFor('the app pick', async () => {
@@ -146,13 +147,39 @@ async function measureRefresh(fake: FakeCodemagic, runs: number, results: Result
     fake.tick(4);
     await vscode.commands.executeCommand('codemagic.refresh');
   }
+  // CODEMAGIC_BENCH_PROFILE=<dir>: CPU profiles of the extension host and the workbench page.
+  const profileDir = process.env.CODEMAGIC_BENCH_PROFILE;
+  const hostProfile = profileDir ? await startHostProfile() : undefined;
+  if (profileDir) await call('profileStart');
   for (let i = 0; i < runs; i++) {
     const ids = await startTracked(1);
     await sleep(300);
-    await call('markTimes');
+    await call('markTimes', { watch: 'tree' });
     const t = Date.now();
     await vscode.commands.executeCommand('codemagic.removeBuild', ids[0]);
     const at = await waitFor('the tree update', async () => (await times()).tree || undefined);
     record(results, 'Builds view refresh, 500 builds (ms)', at - t);
   }
+  if (profileDir) {
+    await call('profileStop', { path: `${profileDir}/workbench.cpuprofile` });
+    fs.writeFileSync(`${profileDir}/extension-host.cpuprofile`, JSON.stringify(await hostProfile!()));
+  }
+}
+
+/** Profiles this extension host (where the extension runs) until the returned function is called. */
+async function startHostProfile(): Promise<() => Promise<object>> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<{ profile?: object }>((resolve, reject) =>
+      session.post(method, params, (err, res) => (err ? reject(err) : resolve(res as { profile?: object }))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = await post('Profiler.stop');
+    session.disconnect();
+    return profile!;
+  };
 }

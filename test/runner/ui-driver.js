@@ -30,6 +30,7 @@ function recordAlerts() {
 }
 
 function startUiDriver(getPage) {
+  let cdp;
   const ops = {
     async quickInput() {
       return getPage().evaluate((sel) => {
@@ -132,6 +133,20 @@ function startUiDriver(getPage) {
       }, id);
       return { text };
     },
+    /** CPU profile of the workbench page (the bench's CODEMAGIC_BENCH_PROFILE). */
+    async profileStart() {
+      cdp = await getPage().context().newCDPSession(getPage());
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+      return {};
+    },
+    async profileStop({ path: file }) {
+      const { profile } = await cdp.send('Profiler.stop');
+      require('fs').writeFileSync(file, JSON.stringify(profile));
+      await cdp.detach();
+      return {};
+    },
     /** Everything the browser persisted for the workbench (IndexedDB, localStorage), as text. */
     async storageDump() {
       const text = await getPage().evaluate(async () => {
@@ -169,29 +184,32 @@ function startUiDriver(getPage) {
       });
       return { text };
     },
-    /** Timestamps (ms since epoch, same clock as the extension host) for the benchmark. */
-    async markTimes() {
-      await getPage().evaluate(() => {
+    /**
+     * Timestamps (ms since epoch, same clock as the extension host) for the benchmark: when the next
+     * quick input shows, or when the Builds view's DOM next changes. Watches only what it is asked
+     * to, so the watching itself (layout reads) does not slow the page it measures.
+     */
+    async markTimes({ watch }) {
+      await getPage().evaluate((what) => {
         window.__cmTimes = { quickInput: 0, tree: 0 };
-        const visible = () => [...document.querySelectorAll('.quick-input-widget')].some((e) => e.checkVisibility());
-        const pane = () =>
-          [...document.querySelectorAll('.pane')].find((p) =>
+        window.__cmObserver?.disconnect();
+        let target = document.body;
+        let check;
+        if (what === 'tree') {
+          target = [...document.querySelectorAll('.pane')].find((p) =>
             p.querySelector('.pane-header')?.textContent?.includes('Builds'),
           );
-        window.__cmObserver?.disconnect();
-        window.__cmObserver = new MutationObserver((muts) => {
-          const now = Date.now();
-          if (!window.__cmTimes.quickInput && visible()) window.__cmTimes.quickInput = now;
-          const p = pane();
-          if (p && muts.some((m) => p.contains(m.target))) window.__cmTimes.tree = now;
-        });
-        window.__cmObserver.observe(document.body, {
-          subtree: true,
-          childList: true,
-          attributes: true,
-          characterData: true,
-        });
-      });
+          if (!target) throw new Error('the Builds view is not open');
+          check = (now) => (window.__cmTimes.tree ||= now);
+        } else {
+          const visible = () => [...document.querySelectorAll('.quick-input-widget')].some((e) => e.checkVisibility());
+          check = (now) => {
+            if (!window.__cmTimes.quickInput && visible()) window.__cmTimes.quickInput = now;
+          };
+        }
+        window.__cmObserver = new MutationObserver(() => check(Date.now()));
+        window.__cmObserver.observe(target, { subtree: true, childList: true, attributes: true, characterData: true });
+      }, watch);
       return {};
     },
     async times() {
