@@ -85,6 +85,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.onDidChangeWindowState((w) => w.focused && poller.kick({ soonMs: 2000 })),
     tokens.onDidChange((signedIn) => signedIn && poller.resume()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('codemagic') && poller.kick()),
+    // Last: disposal runs in order, and the store writes what the poller and others changed before it.
+    store,
   );
   // Tracked builds that were running when the window closed resume on their own.
   poller.kick({ soonMs: 1000 });

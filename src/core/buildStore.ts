@@ -59,15 +59,26 @@ function isTrackedBuild(v: unknown): v is TrackedBuild {
 
 type Listener = () => void;
 
-/** Tracked builds, newest first, persisted per workspace. The tree and the status bar render it. */
+/**
+ * Tracked builds, newest first, persisted per workspace. The tree and the status bar render it.
+ *
+ * Listeners hear of a change at once; the write to storage follows within `writeDelayMs`, one write
+ * for every change made meanwhile. Writing means serializing the whole history (hundreds of builds
+ * with their steps), which is too slow to do on the path from a click to the tree showing it.
+ * `flush()` writes now; `dispose()` (on deactivate) flushes, so nothing is lost on reload.
+ */
 export class BuildStore {
   private builds: TrackedBuild[];
+  private byId: Map<string, TrackedBuild> | undefined;
   private readonly listeners = new Set<Listener>();
+  private disposed = false;
+  private pending: { timer: ReturnType<typeof setTimeout>; done: Promise<void>; write: () => void } | undefined;
 
   constructor(
     private readonly storage: KeyValueStorage,
     private readonly log: StoreLog,
     private readonly cap: () => number,
+    private readonly writeDelayMs = 250,
   ) {
     this.builds = this.load();
   }
@@ -97,7 +108,8 @@ export class BuildStore {
   }
 
   get(id: string): TrackedBuild | undefined {
-    return this.builds.find((b) => b.id === id);
+    this.byId ??= new Map(this.builds.map((b) => [b.id, b]));
+    return this.byId.get(id);
   }
 
   active(): TrackedBuild[] {
@@ -135,8 +147,37 @@ export class BuildStore {
     await this.save();
   }
 
-  private async save(): Promise<void> {
+  /** Writes a change still waiting for its write now; resolves when storage has it. */
+  flush(): Promise<void> {
+    const p = this.pending;
+    if (!p) return Promise.resolve();
+    clearTimeout(p.timer);
+    p.write();
+    return p.done;
+  }
+
+  /** Flushes; changes made after this (a poll finishing during shutdown) are written at once. */
+  dispose(): void {
+    this.disposed = true;
+    void this.flush();
+  }
+
+  private save(): Promise<void> {
+    this.byId = undefined;
     for (const l of this.listeners) l();
-    await this.storage.update(STORAGE_KEY, { schema: SCHEMA, builds: this.builds } satisfies Stored);
+    if (!this.pending) {
+      let write!: () => void;
+      const done = new Promise<void>((resolve) => {
+        write = () => {
+          this.pending = undefined;
+          // The state as it is when written, not as it was when the first change was scheduled.
+          Promise.resolve(this.storage.update(STORAGE_KEY, { schema: SCHEMA, builds: this.builds } satisfies Stored))
+            .catch((e: unknown) => this.log.warn(`Could not save the tracked builds: ${String(e)}`))
+            .finally(resolve);
+        };
+      });
+      this.pending = { timer: setTimeout(write, this.writeDelayMs), done, write };
+    }
+    return this.disposed ? this.flush() : Promise.resolve();
   }
 }

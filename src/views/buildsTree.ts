@@ -33,12 +33,38 @@ function timeText(iso: string, now: Date): string {
   return (sameDay ? formats.time : formats.dateTime).format(d);
 }
 
+function buildItem(b: TrackedBuild, now: Date): vscode.TreeItem {
+  const number = b.index !== undefined ? `#${b.index} ` : '';
+  const item = new vscode.TreeItem(
+    `${number}${b.workflowName ?? b.workflowId}`,
+    (b.steps?.length ?? 0) > 0 || (isFinal(b) && (b.artifacts?.length ?? 0) > 0)
+      ? vscode.TreeItemCollapsibleState.Collapsed
+      : vscode.TreeItemCollapsibleState.None,
+  );
+  item.id = b.id;
+  item.description = [
+    b.tag ? `tag ${b.tag}` : b.branch,
+    statusLabel(b.status),
+    timeText(b.startedAt ?? b.trackedAt, now),
+    durationText(b, now.getTime()),
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  item.iconPath = statusIcon(b);
+  item.contextValue = `build${isFinal(b) ? ':final' : ':cancelable'}`;
+  item.accessibilityInformation = {
+    label: `Build ${b.id}, ${b.workflowName ?? b.workflowId}, ${statusLabel(b.status)}`,
+  };
+  return item;
+}
+
 /** Renders the build store; nothing else. Node ids are stable so selection and reveal survive updates. */
 export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<BuildsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: { dispose(): void };
   private readonly nodes = new Map<string, BuildsNode>();
+  private readonly items = new WeakMap<TrackedBuild, { item: vscode.TreeItem; day: string }>();
 
   constructor(private readonly store: BuildStore) {
     this.subscription = store.onDidChange(() => this.changed.fire(undefined));
@@ -97,29 +123,14 @@ export class BuildsTreeProvider implements vscode.TreeDataProvider<BuildsNode>, 
     }
     const b = this.store.get(node.id);
     if (!b) return new vscode.TreeItem(node.id);
-    const number = b.index !== undefined ? `#${b.index} ` : '';
-    const item = new vscode.TreeItem(
-      `${number}${b.workflowName ?? b.workflowId}`,
-      (b.steps?.length ?? 0) > 0 || (isFinal(b) && (b.artifacts?.length ?? 0) > 0)
-        ? vscode.TreeItemCollapsibleState.Collapsed
-        : vscode.TreeItemCollapsibleState.None,
-    );
-    item.id = b.id;
+    // The store replaces a build's object when it changes, so an item made for a finished build stays
+    // right until the day turns (its time shows a date then). A refresh re-asks for every row.
     const now = new Date();
-    const duration = durationText(b, now.getTime());
-    item.description = [
-      b.tag ? `tag ${b.tag}` : b.branch,
-      statusLabel(b.status),
-      timeText(b.startedAt ?? b.trackedAt, now),
-      duration,
-    ]
-      .filter(Boolean)
-      .join(' · ');
-    item.iconPath = statusIcon(b);
-    item.contextValue = `build${isFinal(b) ? ':final' : ':cancelable'}`;
-    item.accessibilityInformation = {
-      label: `Build ${b.id}, ${b.workflowName ?? b.workflowId}, ${statusLabel(b.status)}`,
-    };
+    const day = now.toDateString();
+    const cached = this.items.get(b);
+    if (cached && cached.day === day) return cached.item;
+    const item = buildItem(b, now);
+    if (isFinal(b)) this.items.set(b, { item, day });
     return item;
   }
 

@@ -50,11 +50,17 @@ function ids(store: BuildStore): string[] {
   return store.list().map((b) => b.id);
 }
 
-function setup(cap = 50, storage = new MemoryStorage()) {
+function setup(cap = 50, storage = new MemoryStorage(), writeDelayMs?: number) {
   const log = new MemoryLog();
   let capValue = cap;
-  const store = new BuildStore(storage, log, () => capValue);
+  const store = new BuildStore(storage, log, () => capValue, writeDelayMs);
   return { store, storage, log, setCap: (n: number) => (capValue = n) };
+}
+
+/** What a window reload would show: the first store flushes (as on deactivate), a second one loads. */
+async function reopen(first: BuildStore, storage: MemoryStorage, cap = 50) {
+  await first.flush();
+  return setup(cap, storage);
 }
 
 suite('core/buildStore: BuildStore', () => {
@@ -224,7 +230,7 @@ suite('core/buildStore: BuildStore', () => {
     await first.add(build('b2', 'building', { tag: 'v1.0.1', branch: undefined }));
     await first.update('b2', { status: 'publishing' });
 
-    const { store: second, log } = setup(50, storage);
+    const { store: second, log } = await reopen(first, storage);
     assert.deepStrictEqual(log.warnings, []);
     assert.deepStrictEqual(JSON.parse(JSON.stringify(second.list())), JSON.parse(JSON.stringify(first.list())));
     assert.deepStrictEqual(ids(second), ['b2', 'b1']);
@@ -243,20 +249,81 @@ suite('core/buildStore: BuildStore', () => {
     await first.add(build('b2', 'building'));
     await first.add(build('b3', 'failed'));
     await first.remove('b2');
-    assert.deepStrictEqual(ids(setup(50, storage).store), ['b3', 'b1']);
+    assert.deepStrictEqual(ids((await reopen(first, storage)).store), ['b3', 'b1']);
     await first.clearFinished();
-    assert.deepStrictEqual(ids(setup(50, storage).store), []);
+    assert.deepStrictEqual(ids((await reopen(first, storage)).store), []);
   });
 
   test('the stored value is versioned: {schema: 1, builds: [...]}', async () => {
     const { store, storage } = setup();
     await store.add(build('b1'));
+    await store.flush();
     const raw = storage.get<{ schema: number; builds: { id: string }[] }>(KEY);
     assert.strictEqual(raw?.schema, 1);
     assert.deepStrictEqual(
       raw?.builds.map((b) => b.id),
       ['b1'],
     );
+  });
+
+  suite('writes to storage', () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    test('listeners hear at once; the changes of one burst become one write, after the delay, with the final state', async () => {
+      const { store, storage } = setup(50, new MemoryStorage(), 40);
+      let fired = 0;
+      store.onDidChange(() => fired++);
+      await store.add(build('b1'));
+      await store.add(build('b2'));
+      await store.update('b1', { status: 'finished' });
+      await store.remove('b2');
+      assert.strictEqual(fired, 4);
+      assert.strictEqual(storage.writes, 0, 'nothing written yet');
+      await sleep(80);
+      assert.strictEqual(storage.writes, 1);
+      const raw = storage.get<{ builds: TrackedBuild[] }>(KEY);
+      assert.deepStrictEqual(
+        raw?.builds.map((b) => [b.id, b.status]),
+        [['b1', 'finished']],
+      );
+      await store.add(build('b3'));
+      await sleep(80);
+      assert.strictEqual(storage.writes, 2, 'a later change is a new write');
+    });
+
+    test('flush writes now, once, and a second flush writes nothing', async () => {
+      const { store, storage } = setup(50, new MemoryStorage(), 10_000);
+      await store.add(build('b1'));
+      await store.flush();
+      assert.strictEqual(storage.writes, 1);
+      await store.flush();
+      assert.strictEqual(storage.writes, 1);
+    });
+
+    test('dispose writes what is pending, and changes after it are written at once (deactivate)', async () => {
+      const { store, storage } = setup(50, new MemoryStorage(), 10_000);
+      await store.add(build('b1'));
+      store.dispose();
+      await sleep(0);
+      assert.strictEqual(storage.writes, 1);
+      await store.update('b1', { status: 'finished' });
+      assert.strictEqual(storage.writes, 2);
+      assert.strictEqual(storage.get<{ builds: TrackedBuild[] }>(KEY)?.builds[0].status, 'finished');
+    });
+
+    test('a failing write is a warning, not an unhandled rejection, and the next write still happens', async () => {
+      const storage = new MemoryStorage();
+      const { store, log } = setup(50, storage, 10_000);
+      const real = storage.update.bind(storage);
+      storage.update = () => Promise.reject(new Error('disk full'));
+      await store.add(build('b1'));
+      await store.flush();
+      assert.deepStrictEqual(log.warnings, ['Could not save the tracked builds: Error: disk full']);
+      storage.update = real;
+      await store.add(build('b2'));
+      await store.flush();
+      assert.deepStrictEqual(ids((await reopen(store, storage)).store), ['b2', 'b1']);
+    });
   });
 
   suite('the history cap', () => {
@@ -308,7 +375,7 @@ suite('core/buildStore: BuildStore', () => {
       await store.add(build('f1', 'finished'));
       await store.add(build('f2', 'finished'));
       await store.add(build('f3', 'finished'));
-      assert.deepStrictEqual(ids(setup(2, storage).store), ['f3', 'f2']);
+      assert.deepStrictEqual(ids((await reopen(store, storage, 2)).store), ['f3', 'f2']);
     });
   });
 
@@ -332,7 +399,7 @@ suite('core/buildStore: BuildStore', () => {
         assert.match(log.warnings[0], /unknown format/);
         // The store still works and overwrites the bad value.
         await store.add(build('b1'));
-        assert.deepStrictEqual(ids(setup(50, storage).store), ['b1']);
+        assert.deepStrictEqual(ids((await reopen(store, storage)).store), ['b1']);
       });
     }
 
