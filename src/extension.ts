@@ -16,6 +16,7 @@ import { clearToken, setToken } from './commands/token';
 import { BuildStore } from './core/buildStore';
 import { Poller } from './core/poller';
 import { CodemagicService } from './services/codemagic';
+import { buildStorage } from './services/fileStorage';
 import { FolderMemoryStore } from './services/memory';
 import { OptionsMemory } from './services/optionsMemory';
 import type { Services } from './services/services';
@@ -35,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const tokens = new TokenStore(context.secrets);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
   const codemagic = new CodemagicService(settings, tokens, `codemagic-vscode/${version}`, log);
-  const store = new BuildStore(context.workspaceState, log, () => settings.historySize());
+  const store = new BuildStore(buildStorage(context), log, () => settings.historySize());
   const memory = new FolderMemoryStore(context.workspaceState);
   const poller = new Poller({
     store,

@@ -65,7 +65,8 @@ type Listener = () => void;
  * Listeners hear of a change at once; the write to storage follows within `writeDelayMs`, one write
  * for every change made meanwhile. Writing means serializing the whole history (hundreds of builds
  * with their steps), which is too slow to do on the path from a click to the tree showing it.
- * `flush()` writes now; `dispose()` (on deactivate) flushes, so nothing is lost on reload.
+ * `flush()` writes now; `dispose()` (on deactivate) flushes. Nothing is lost on reload only if that
+ * write finishes before the extension host goes: the extension's storage writes synchronously for this.
  */
 export class BuildStore {
   private builds: TrackedBuild[];
