@@ -215,8 +215,24 @@ function startUiDriver(getPage) {
     async times() {
       return getPage().evaluate(() => window.__cmTimes ?? {});
     },
+    /**
+     * Headless Chromium never loses focus. The workbench reads document.hasFocus() whenever the window
+     * blurs or the page's visibility changes: answer false until focus(), and send it such an event.
+     * The extension host then sees an unfocused window.
+     */
     async blur() {
-      await getPage().evaluate(() => window.dispatchEvent(new Event('blur')));
+      await getPage().evaluate(() => {
+        window.__cmHasFocus ??= Document.prototype.hasFocus;
+        Document.prototype.hasFocus = () => false;
+        document.dispatchEvent(new Event('visibilitychange'));
+      });
+      return {};
+    },
+    async focus() {
+      await getPage().evaluate(() => {
+        if (window.__cmHasFocus) Document.prototype.hasFocus = window.__cmHasFocus;
+        document.dispatchEvent(new Event('visibilitychange'));
+      });
       return {};
     },
     async clearMessages() {
