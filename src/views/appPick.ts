@@ -7,7 +7,8 @@ type AppChoice = App | 'manual';
 
 /**
  * The app to build. When exactly one app's repository matches one of the folder's git remotes it is
- * taken without asking; otherwise a pick (matching or remembered app pre-selected) with manual entry.
+ * taken without asking (if the apps are slow to load, the busy pick closes as they arrive); otherwise
+ * a pick (matching or remembered app pre-selected) with manual entry.
  */
 export async function chooseApp(
   apps: Promise<App[]>,
@@ -21,6 +22,7 @@ export async function chooseApp(
     if (matches.length === 1) return matches[0];
   }
   let matchIds = new Set<string>();
+  const isMatch = (v: AppChoice | undefined) => typeof v === 'object' && matchIds.has(v.id);
   const itemsOf = (list: App[]): PickItem<AppChoice>[] => {
     matchIds = new Set(appsMatchingRemotes(list, remotes).map((a) => a.id));
     const ordered = [...list].sort((a, b) => Number(matchIds.has(b.id)) - Number(matchIds.has(a.id)));
@@ -43,11 +45,8 @@ export async function chooseApp(
     title: 'Start Codemagic Build: App',
     placeholder: 'Pick the Codemagic app to build',
     items: ready ? itemsOf(ready) : apps.then(itemsOf),
-    isActive: (i) => {
-      const v = i.value;
-      if (typeof v !== 'object') return false;
-      return matchIds.size ? matchIds.has(v.id) : v.id === rememberedId;
-    },
+    acceptOnLoad: (items) => (matchIds.size === 1 ? items.find((i) => isMatch(i.value)) : undefined),
+    isActive: (i) => (matchIds.size ? isMatch(i.value) : typeof i.value === 'object' && i.value.id === rememberedId),
   });
   const value = picked?.value;
   if (value !== 'manual') return value;

@@ -11,6 +11,11 @@ export interface PickOptions<T> {
   items: PickItem<T>[] | Promise<PickItem<T>[]>;
   /** Which item to pre-select. */
   isActive?: (item: PickItem<T>) => boolean;
+  /**
+   * Items that arrive while the picker is busy (it takes no input then) can settle the choice: an item
+   * returned here is chosen without showing the list.
+   */
+  acceptOnLoad?: (items: PickItem<T>[]) => PickItem<T> | undefined;
   step?: number;
   totalSteps?: number;
 }
@@ -61,6 +66,8 @@ export function pickOne<T>(opts: PickOptions<T>): Promise<PickItem<T> | undefine
       qp.enabled = false;
       opts.items.then(
         (items) => {
+          const chosen = opts.acceptOnLoad?.(items);
+          if (chosen) return finish(chosen);
           qp.busy = false;
           qp.enabled = true;
           setItems(items);

@@ -200,6 +200,24 @@ suite('Start a build', () => {
     });
   }
 
+  test('with a slow app list, the busy app pick gives way by itself to the workflow pick when the remote matches', async () => {
+    const dir = makeRepo({ 'codemagic.yaml': YAML }, 'feature/slow-apps');
+    git(dir, 'remote', 'add', 'origin', 'https://github.com/acme/shop.git');
+    await openIn(dir);
+    await signIn(TOKEN); // a new token drops the cached app list
+    fake.clearRequests();
+    fake.addFault({ method: 'GET', path: '/apps', times: 1, fault: { kind: 'delay', ms: 1500 } });
+    const started = startCommand();
+    await buildAnyway('feature/slow-apps');
+    const busy = await ui.waitQuickInput('the app pick, busy', (s) => /App/.test(s.title ?? ''));
+    assert.strictEqual(busy.rows.length, 0, 'shown while the apps load');
+    await ui.waitQuickInput('the workflow pick', (s) => /Workflow/.test(s.title ?? '') && s.rows.length > 0);
+    await ui.clickRow('iOS Release');
+    await started;
+    assert.strictEqual((fake.requestsTo('POST', '/builds')[0].body as { appId: string }).appId, SHOP.id);
+    assert.strictEqual(fake.requestsTo('GET', '/apps').length, 1);
+  });
+
   test('an argument object starts a build without prompts', async () => {
     const id = await startCommand({ appId: SHOP.id, workflowId: 'ios-release', branch: 'main' });
     assert.ok(id);
