@@ -15,12 +15,9 @@ export async function chooseApp(
   remotes: string[],
   rememberedId: string | undefined,
 ): Promise<App | undefined> {
-  // Decide on the match before showing anything when the apps are already at hand.
+  // Apps already at hand go to the pick as a list, so a single match is taken (acceptOnLoad) before it
+  // shows; slower ones arrive in the busy pick.
   const ready = await Promise.race([apps, new Promise<undefined>((r) => setTimeout(r, 50, undefined))]);
-  if (ready) {
-    const matches = appsMatchingRemotes(ready, remotes);
-    if (matches.length === 1) return matches[0];
-  }
   let matchIds = new Set<string>();
   const isMatch = (v: AppChoice | undefined) => typeof v === 'object' && matchIds.has(v.id);
   const itemsOf = (list: App[]): PickItem<AppChoice>[] => {

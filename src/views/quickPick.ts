@@ -12,8 +12,8 @@ export interface PickOptions<T> {
   /** Which item to pre-select. */
   isActive?: (item: PickItem<T>) => boolean;
   /**
-   * Items that arrive while the picker is busy (it takes no input then) can settle the choice: an item
-   * returned here is chosen without showing the list.
+   * The items can settle the choice: an item returned here is chosen without showing the list (items
+   * that arrive while the picker is busy close it: it takes no input then).
    */
   acceptOnLoad?: (items: PickItem<T>[]) => PickItem<T> | undefined;
   step?: number;
@@ -59,23 +59,21 @@ export function pickOne<T>(opts: PickOptions<T>): Promise<PickItem<T> | undefine
       if (chosen && chosen.kind !== vscode.QuickPickItemKind.Separator) finish(chosen);
     });
     qp.onDidHide(() => finish(undefined));
+    const load = (items: PickItem<T>[]) => {
+      const chosen = opts.acceptOnLoad?.(items);
+      if (chosen) return finish(chosen);
+      qp.busy = false;
+      qp.enabled = true;
+      setItems(items);
+    };
     if (Array.isArray(opts.items)) {
-      setItems(opts.items);
+      load(opts.items);
     } else {
       qp.busy = true;
       qp.enabled = false;
-      opts.items.then(
-        (items) => {
-          const chosen = opts.acceptOnLoad?.(items);
-          if (chosen) return finish(chosen);
-          qp.busy = false;
-          qp.enabled = true;
-          setItems(items);
-        },
-        (e: unknown) => finish(undefined, e),
-      );
+      opts.items.then(load, (e: unknown) => finish(undefined, e));
     }
-    qp.show();
+    if (!settled) qp.show();
   });
 }
 
